@@ -1,0 +1,4 @@
+//! lockbench: the side-by-side benchmark report (lands with the lockbench issue).
+fn main() {
+    println!("lockbench: not yet");
+}

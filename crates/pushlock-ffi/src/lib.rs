@@ -1,0 +1,1 @@
+//! C ABI for pushlock (lands with the C ABI issue).

@@ -1,0 +1,153 @@
+//! The real backend: std atomics, std's thread parker (futex-based on Linux).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+pub(crate) mod atomic {
+    #[allow(unused_imports)]
+    pub(crate) use std::sync::atomic::fence;
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+}
+
+pub(crate) use std::thread::Thread;
+
+/// A cell with loom's closure-based API, free in the real backend.
+#[derive(Debug, Default)]
+#[repr(transparent)]
+pub(crate) struct UnsafeCell<T: ?Sized>(core::cell::UnsafeCell<T>);
+
+#[allow(dead_code)]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Self(core::cell::UnsafeCell::new(value))
+    }
+
+    pub(crate) fn into_inner(self) -> T {
+        self.0.into_inner()
+    }
+}
+
+#[allow(dead_code)]
+impl<T: ?Sized> UnsafeCell<T> {
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    #[inline(always)]
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    #[inline(always)]
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.0.get_mut()
+    }
+}
+
+/// The handle of the calling thread, to store where a waker can find it.
+#[inline]
+pub(crate) fn current_thread() -> Thread {
+    std::thread::current()
+}
+
+/// Blocks until the thread's token is made available by [`Thread::unpark`]; may wake
+/// spuriously, so callers loop on their own condition.
+#[inline]
+pub(crate) fn park() {
+    std::thread::park();
+}
+
+/// Like [`park`], but returns after `timeout` at the latest.
+#[inline]
+pub(crate) fn park_timeout(timeout: Duration) {
+    std::thread::park_timeout(timeout);
+}
+
+/// A hint that we are in a spin-wait loop.
+#[inline(always)]
+pub(crate) fn spin_loop() {
+    core::hint::spin_loop();
+}
+
+/// Gives the rest of the time slice away.
+#[inline]
+#[allow(dead_code)]
+pub(crate) fn yield_now() {
+    std::thread::yield_now();
+}
+
+/// One per live thread; its address is the thread's identity.
+struct ThreadIdentity {
+    // Forces 8-byte size and alignment, so the address has its two low bits clear and
+    // can never be mistaken for an owner pointer (SPEC R10: those end in binary 11).
+    _anchor: u64,
+}
+
+impl ThreadIdentity {
+    fn id(&self) -> usize {
+        self as *const Self as usize
+    }
+}
+
+impl Drop for ThreadIdentity {
+    fn drop(&mut self) {
+        if let Ok(mut names) = names().lock() {
+            names.remove(&self.id());
+        }
+    }
+}
+
+fn names() -> &'static Mutex<HashMap<usize, String>> {
+    static NAMES: OnceLock<Mutex<HashMap<usize, String>>> = OnceLock::new();
+    NAMES.get_or_init(Default::default)
+}
+
+thread_local! {
+    static IDENTITY: ThreadIdentity = const { ThreadIdentity { _anchor: 0 } };
+}
+
+/// The calling thread's identity: non-zero, 8-aligned (low two bits clear), unique
+/// among live threads; reused after a thread exits, like a kernel `ETHREAD` address.
+///
+/// The first call on a thread records the thread's name for [`thread_name`] (one
+/// global lock per thread lifetime, never per lock operation).
+#[inline]
+pub(crate) fn thread_id() -> usize {
+    IDENTITY
+        .try_with(|identity| {
+            let id = identity.id();
+            REGISTERED.with(|registered| {
+                if !registered.get() {
+                    registered.set(true);
+                    register(id);
+                }
+            });
+            id
+        })
+        // During thread-local destruction the identity is gone; fall back to a stable
+        // per-thread address (still 8-aligned and unique while the thread lives).
+        .unwrap_or_else(|_| FALLBACK.with(|slot| slot as *const u64 as usize))
+}
+
+thread_local! {
+    static REGISTERED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+    static FALLBACK: u64 = const { 0 };
+}
+
+#[cold]
+fn register(id: usize) {
+    let name = std::thread::current()
+        .name()
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{:?}", std::thread::current().id()));
+    if let Ok(mut names) = names().lock() {
+        names.insert(id, name);
+    }
+}
+
+/// The name of a live thread known by [`thread_id`], or `None`.
+pub(crate) fn thread_name(id: usize) -> Option<String> {
+    names().lock().ok()?.get(&id).cloned()
+}
