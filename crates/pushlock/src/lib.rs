@@ -1,22 +1,31 @@
 //! # pushlock
 //!
 //! The Windows kernel's reader/writer synchronization objects in user-mode Rust: the
-//! push lock (`EX_PUSH_LOCK`, [`RawPushLock`] / [`PushLock`]) and, in later modules,
-//! the executive resource (`ERESOURCE`), the Filter Manager calls around them, critical
-//! regions and APCs, a lock verifier and a `!locks`-style report. The behaviour
-//! contract is `SPEC.md`; every rule has an ID and a test named after it.
+//! push lock (`EX_PUSH_LOCK`, [`RawPushLock`] / [`PushLock`]), the executive resource
+//! (`ERESOURCE`, [`Resource`]), the Filter Manager calls around them ([`flt`]),
+//! critical regions, APCs and a simulated IRQL ([`thread`]), a lock verifier (cargo
+//! feature `verifier`) and a `!locks`-style report ([`locks`]). The behaviour contract
+//! is `SPEC.md`; every rule has an ID and a test named after it.
 
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod bugcheck;
+mod diagnostics;
+pub mod flt;
 mod push_lock;
+mod resource;
 // TODO(skeleton): drop this allow once every seam item has a user.
 #[allow(dead_code, unused_imports)]
 mod sys;
+pub mod thread;
 mod verifier;
 
 pub use bugcheck::{BugCheck, bugcheck_name, codes, set_bugcheck_handler};
+pub use diagnostics::{LocksReport, locks};
 pub use push_lock::RawPushLock;
 #[cfg(not(loom))]
 pub use push_lock::{PushLock, PushLockReadGuard, PushLockWriteGuard};
+pub use resource::{
+    OwnerPointer, Resource, ResourceGuard, TransferredResource, current_resource_thread,
+};
