@@ -146,12 +146,24 @@ pub fn set_bugcheck_handler(handler: Option<Handler>) -> Option<Handler> {
     std::mem::replace(&mut *slot, handler)
 }
 
-/// Raises a bug check: shows it to the handler, then panics with it as the payload.
+/// Raises a bug check (`KeBugCheckEx`): shows it to the handler, then panics with it
+/// as the payload.
+///
+/// # Panics
+///
+/// Always, with the [`BugCheck`] as payload (unless the handler aborts first).
+///
+/// # Examples
+///
+/// ```
+/// let caught = std::panic::catch_unwind(|| pushlock::bug_check(0xE3, [1, 2, 3, 4], "test"));
+/// let check = caught.unwrap_err().downcast::<pushlock::BugCheck>().unwrap();
+/// assert_eq!(check.parameters(), [1, 2, 3, 4]);
+/// ```
 #[cold]
 #[inline(never)]
 #[track_caller]
-#[allow(dead_code)] // TODO(skeleton): used by every lock once they land.
-pub(crate) fn bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) -> ! {
+pub fn bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) -> ! {
     let check = BugCheck::new(code, parameters, message);
     let handler = HANDLER
         .read()

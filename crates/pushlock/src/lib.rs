@@ -21,7 +21,7 @@ mod sys;
 pub mod thread;
 mod verifier;
 
-pub use bugcheck::{BugCheck, bugcheck_name, codes, set_bugcheck_handler};
+pub use bugcheck::{BugCheck, bug_check, bugcheck_name, codes, set_bugcheck_handler};
 pub use diagnostics::{LocksReport, locks};
 pub use push_lock::RawPushLock;
 #[cfg(not(loom))]
