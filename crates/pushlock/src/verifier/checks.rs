@@ -143,8 +143,9 @@ pub(super) fn acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
 }
 
 pub(super) fn try_acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
-    check_acquire_irql(lock, kind, site);
+    // Record first: the lock is held, whatever the IRQL check says.
     acquired(lock, kind, mode, site);
+    check_acquire_irql(lock, kind, site);
 }
 
 pub(super) fn release(lock: usize, kind: LockKind, site: Site) {
@@ -258,4 +259,64 @@ pub(super) fn held_push_locks() -> Vec<HeldPushLock> {
         );
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{on_acquire_start, on_acquired, on_delete, on_release};
+    use super::*;
+
+    fn caught(f: impl FnOnce()) -> crate::BugCheck {
+        *std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .expect_err("expected a stop")
+            .downcast::<crate::BugCheck>()
+            .expect("a BugCheck")
+    }
+
+    // Fake addresses: the hooks never dereference them.
+    const RESOURCE: usize = 0x7000_0000_1000;
+    const PUSH_LOCK: usize = 0x7000_0000_2000;
+
+    #[test]
+    fn v1_resource_recursion_is_counted_never_stopped() {
+        for mode in [Mode::Exclusive, Mode::Exclusive, Mode::Shared] {
+            on_acquire_start(RESOURCE, LockKind::Resource, mode, || true);
+            on_acquired(RESOURCE, LockKind::Resource, mode);
+        }
+        let count = held::with_current(|locks| {
+            let i = locks.position(RESOURCE, LockKind::Resource).unwrap();
+            (locks.held[i].count, locks.held[i].mode)
+        });
+        assert_eq!(count, Some((3, Mode::Exclusive)));
+        for _ in 0..3 {
+            on_release(RESOURCE, LockKind::Resource);
+        }
+        assert_eq!(
+            held::with_current(|locks| locks.position(RESOURCE, LockKind::Resource)),
+            Some(None)
+        );
+        // An unowned resource release is left to the resource's own 0xE3.
+        on_release(RESOURCE, LockKind::Resource);
+        on_delete(RESOURCE, LockKind::Resource);
+    }
+
+    #[test]
+    fn v1_held_push_locks_lists_holders() {
+        on_acquire_start(PUSH_LOCK, LockKind::PushLock, Mode::Shared, || false);
+        on_acquired(PUSH_LOCK, LockKind::PushLock, Mode::Shared);
+        let me = held::with_current(|locks| locks.thread).unwrap();
+        let listed = held_push_locks();
+        let entry = listed.iter().find(|h| h.lock == PUSH_LOCK).expect("listed");
+        assert_eq!(
+            (entry.thread, entry.mode, entry.count),
+            (me, Mode::Shared, 1)
+        );
+        // Shared again with a queued waiter: stop, not hang.
+        let check =
+            caught(|| on_acquire_start(PUSH_LOCK, LockKind::PushLock, Mode::Shared, || true));
+        assert_eq!(check.parameters()[0], SHARED_REACQUIRE_BEHIND_WAITER);
+        on_release(PUSH_LOCK, LockKind::PushLock);
+        assert!(!held_push_locks().iter().any(|h| h.lock == PUSH_LOCK));
+        on_delete(PUSH_LOCK, LockKind::PushLock);
+    }
 }
