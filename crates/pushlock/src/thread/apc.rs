@@ -78,6 +78,7 @@ impl ThreadShared {
         let dropped: VecDeque<Apc> = {
             let mut queue = self.lock();
             queue.exited = true;
+            // Relaxed: under the mutex, which orders it with every push (Invariant 2).
             self.pending.store(false, Ordering::Relaxed);
             std::mem::take(&mut queue.apcs)
         };

@@ -171,6 +171,9 @@ pub(super) fn release(lock: usize, kind: LockKind, site: Site) {
         );
     }
     let Some((thread, found, holding)) = held::with_current(|locks| {
+        // A `try_` acquire reported through `on_acquire_start` that failed leaves a
+        // stale `acquiring`; any later hook call on the thread clears it.
+        locks.acquiring = None;
         let found = match locks.position(lock, kind) {
             Some(i) => {
                 locks.held[i].count -= 1;
