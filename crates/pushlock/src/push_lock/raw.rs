@@ -279,6 +279,14 @@ impl RawPushLock {
         acquired
     }
 
+    /// Loom twin of the `lock_api` timed acquires (`true` when held); loom's timed park
+    /// fires at once, so a queued waiter gives up after its first park.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn try_acquire_until(&self, exclusive: bool, deadline: Instant) -> bool {
+        self.acquire_until(exclusive, deadline)
+    }
+
     /// Releases the lock, shared or exclusive: the word tells which (SPEC P5).
     ///
     /// # Safety
