@@ -19,7 +19,7 @@ fn exclusive(c: &mut Criterion) {
             unsafe { lock.release() };
         })
     });
-    let pl = parking_lot::RawRwLock::INIT;
+    let pl: parking_lot::RawRwLock = lock_api::RawRwLock::INIT;
     group.bench_function("parking_lot", |b| {
         b.iter(|| {
             let lock = black_box(&pl);
@@ -46,7 +46,7 @@ fn shared(c: &mut Criterion) {
             unsafe { lock.release() };
         })
     });
-    let pl = parking_lot::RawRwLock::INIT;
+    let pl: parking_lot::RawRwLock = lock_api::RawRwLock::INIT;
     group.bench_function("parking_lot", |b| {
         b.iter(|| {
             let lock = black_box(&pl);

@@ -29,7 +29,7 @@ fn main() {
             }
         }
         "parking_lot" => {
-            let lock = parking_lot::RawRwLock::INIT;
+            let lock: parking_lot::RawRwLock = lock_api::RawRwLock::INIT;
             for _ in 0..n {
                 let lock = black_box(&lock);
                 if exclusive {

@@ -61,7 +61,7 @@ fn run_once<L: Lock>(lock: Arc<L>, threads: usize) -> f64 {
                         seed ^= seed << 13;
                         seed ^= seed >> 17;
                         seed ^= seed << 5;
-                        if seed % 10 == 0 {
+                        if seed.is_multiple_of(10) {
                             lock.write();
                         } else {
                             black_box(lock.read());

@@ -309,6 +309,18 @@ impl RawPushLock {
     #[track_caller]
     pub unsafe fn release(&self) {
         verifier::on_release(self.addr(), LockKind::PushLock);
+        let state = self.state.load(Ordering::Relaxed);
+        // Fast path: the only holder (exclusive, or the one shared holder), nobody queued.
+        // Release pairs with the next acquirer's Acquire.
+        if state & WAITING == 0
+            && state >> SHARE_SHIFT <= 1
+            && self
+                .state
+                .compare_exchange_weak(state, 0, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+        {
+            return;
+        }
         // SAFETY: the caller holds the lock.
         unsafe { self.release_unqueued() }
     }
@@ -457,6 +469,7 @@ impl RawPushLock {
 
     /// Spins, queues, parks and retries until held or `deadline` passes.
     #[cold]
+    #[inline(never)]
     fn acquire_slow(&self, exclusive: bool, deadline: Option<Instant>) -> bool {
         let mut spins = 0;
         loop {
@@ -665,11 +678,13 @@ impl RawPushLock {
         }
     }
 
-    /// The release path when the word holds no list.
+    /// The release path when the word holds no list (or the fast path's CAS failed).
     ///
     /// # Safety
     ///
     /// The caller holds the lock.
+    #[cold]
+    #[inline(never)]
     unsafe fn release_unqueued(&self) {
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
