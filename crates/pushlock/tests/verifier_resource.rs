@@ -220,14 +220,12 @@ fn v1_r13_delete_of_owned_resource_is_a_stop() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();
     flt::acquire_resource_exclusive(&resource);
+    // The resource's own R13 check (the verifier leaves it to the resource).
     let check = caught(|| resource.delete_lite());
+    assert_eq!(check.code(), 0xC4);
     assert_eq!(
         check.parameters()[..3],
-        [
-            stops::DELETE_HELD_LOCK,
-            resource_addr(&resource),
-            thread::current().id()
-        ]
+        [stops::RESOURCE_DELETE_IN_USE, resource_addr(&resource), 1]
     );
     flt::release_resource(&resource);
 }
