@@ -216,7 +216,18 @@ pub fn delete_push_lock(lock: &RawPushLock) {
 ///
 /// # Panics
 ///
-/// Whatever `Resource::acquire_exclusive_lite` raises.
+/// Whatever `Resource::acquire_exclusive_lite` raises (under the verifier: the lock
+/// order and IRQL stops of [`crate::verifier_codes`]).
+///
+/// # Examples
+///
+/// ```no_run
+/// // `no_run` until the Resource (issue 3) is merged.
+/// let resource = pushlock::Resource::new();
+/// pushlock::flt::acquire_resource_exclusive(&resource);
+/// assert!(resource.is_acquired_exclusive());
+/// pushlock::flt::release_resource(&resource);
+/// ```
 #[track_caller]
 pub fn acquire_resource_exclusive(resource: &Resource) {
     let region = CriticalRegion::enter();
@@ -229,7 +240,18 @@ pub fn acquire_resource_exclusive(resource: &Resource) {
 ///
 /// # Panics
 ///
-/// Whatever `Resource::acquire_shared_lite` raises.
+/// Whatever `Resource::acquire_shared_lite` raises (under the verifier: as
+/// [`acquire_resource_exclusive`]).
+///
+/// # Examples
+///
+/// ```no_run
+/// // `no_run` until the Resource (issue 3) is merged.
+/// let resource = pushlock::Resource::new();
+/// pushlock::flt::acquire_resource_shared(&resource);
+/// assert_eq!(resource.shared_count(), 1);
+/// pushlock::flt::release_resource(&resource);
+/// ```
 #[track_caller]
 pub fn acquire_resource_shared(resource: &Resource) {
     let region = CriticalRegion::enter();
@@ -244,6 +266,18 @@ pub fn acquire_resource_shared(resource: &Resource) {
 ///
 /// Releasing a resource the thread does not own is bug check `0xE3` (R11), raised by
 /// the resource; leaving a region never entered is `0xC4` / `0x3E`.
+///
+/// # Examples
+///
+/// ```no_run
+/// // `no_run` until the Resource (issue 3) is merged.
+/// let resource = pushlock::Resource::new();
+/// pushlock::flt::acquire_resource_exclusive(&resource);
+/// pushlock::flt::acquire_resource_shared(&resource); // recursion (R2)
+/// pushlock::flt::release_resource(&resource);
+/// pushlock::flt::release_resource(&resource); // leaves the outermost region
+/// assert_eq!(resource.shared_count(), 0);
+/// ```
 #[track_caller]
 pub fn release_resource(resource: &Resource) {
     resource.release_lite();

@@ -12,7 +12,7 @@
 //!   per-thread list that a global registry also reaches ([`held`]). Push lock misuse
 //!   that would hang (recursive exclusive acquire, shared re-acquire behind a queued
 //!   waiter), releasing a push lock the thread does not hold, deleting a held or
-//!   waited-on lock, and exiting while holding locks are stops. Resources are
+//!   waited-on push lock, and exiting while holding locks are stops. Resources are
 //!   recursive: re-acquires are counted, never stopped.
 //! - **V2** a global lock-order graph over both kinds ([`order`]): the first blocking
 //!   acquisition that closes a cycle is a stop naming both acquisition sites.
