@@ -852,13 +852,14 @@ impl Drop for Resource {
             verifier::on_delete(self.addr(), LockKind::Resource);
             self.in_use()
         };
-        let table = *self.table.get_mut();
+        // `&mut self`: no other thread can reach the field (a plain swap works under
+        // loom too, which has no `get_mut`).
+        let table = self.table.swap(std::ptr::null_mut(), Ordering::Relaxed);
         if !table.is_null() {
             // SAFETY: `table` came from `Arc::into_raw` in `table()` and is released
             // once, here (Invariant 2); `&mut self` means nobody else uses it.
             let table = unsafe { Arc::from_raw(table) };
             crate::diagnostics::unregister(&table);
-            *self.table.get_mut() = std::ptr::null_mut();
         }
         if let Some((owners, waiters)) = in_use {
             self.in_use_bug_check("dropped", owners, waiters);

@@ -284,6 +284,11 @@ impl Core {
 /// The owner table and its spin lock.
 pub(crate) struct OwnerTable {
     locked: AtomicBool,
+    // Loom: a spinning model never ends once its preemption budget is spent (the
+    // spinner is never switched out), so under loom the section is guarded by
+    // loom's blocking mutex as well; `locked` still carries the orderings.
+    #[cfg(loom)]
+    model_lock: loom::sync::Mutex<()>,
     core: UnsafeCell<Core>,
 }
 
@@ -307,6 +312,8 @@ impl OwnerTable {
     pub(crate) fn new(name: Option<&'static str>) -> Self {
         Self {
             locked: AtomicBool::new(false),
+            #[cfg(loom)]
+            model_lock: loom::sync::Mutex::new(()),
             core: UnsafeCell::new(Core {
                 exclusive: false,
                 owners: Vec::with_capacity(4),
@@ -323,16 +330,16 @@ impl OwnerTable {
     /// Runs `f` on the fields under the spin lock (spin a little, then yield: the
     /// sections are short and never block).
     pub(crate) fn locked<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
+        #[cfg(loom)]
+        let _model = self.model_lock.lock().unwrap();
         let mut spins = 0u32;
         // Acquire pairs with the Release store in `Unlock::drop`.
         while self.locked.swap(true, Ordering::Acquire) {
-            while self.locked.load(Ordering::Relaxed) {
-                if spins < 64 {
-                    spins += 1;
-                    sys::spin_loop();
-                } else {
-                    sys::yield_now();
-                }
+            if spins < 64 {
+                spins += 1;
+                sys::spin_loop();
+            } else {
+                sys::yield_now();
             }
         }
         let _unlock = Unlock(&self.locked);
