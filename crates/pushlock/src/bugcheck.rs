@@ -22,6 +22,10 @@ pub mod codes {
     pub const INVALID_PUSH_LOCK_FLAGS: u32 = 0x152;
     /// `ERESOURCE_INVALID_RELEASE`: a release naming a bad owner (R11).
     pub const ERESOURCE_INVALID_RELEASE: u32 = 0x16E;
+    /// Parameter 1 of a `0xC4` stop: a resource deleted (`ExDeleteResourceLite`,
+    /// `Drop`) or reinitialized while owned or waited on (R13). p2 = resource,
+    /// p3 = number of owners, p4 = number of waiters.
+    pub const VERIFIER_RESOURCE_DELETE_IN_USE: usize = 0x1001;
 }
 
 /// The kernel's name for a bug check code, or `"UNKNOWN_BUGCHECK"`.

@@ -221,8 +221,7 @@ pub fn delete_push_lock(lock: &RawPushLock) {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// // `no_run` until the Resource (issue 3) is merged.
+/// ```
 /// let resource = pushlock::Resource::new();
 /// pushlock::flt::acquire_resource_exclusive(&resource);
 /// assert!(resource.is_acquired_exclusive());
@@ -245,8 +244,7 @@ pub fn acquire_resource_exclusive(resource: &Resource) {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// // `no_run` until the Resource (issue 3) is merged.
+/// ```
 /// let resource = pushlock::Resource::new();
 /// pushlock::flt::acquire_resource_shared(&resource);
 /// assert_eq!(resource.shared_count(), 1);
@@ -269,8 +267,7 @@ pub fn acquire_resource_shared(resource: &Resource) {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// // `no_run` until the Resource (issue 3) is merged.
+/// ```
 /// let resource = pushlock::Resource::new();
 /// pushlock::flt::acquire_resource_exclusive(&resource);
 /// pushlock::flt::acquire_resource_shared(&resource); // recursion (R2)

@@ -22,11 +22,17 @@ pub mod thread;
 mod verifier;
 
 pub use bugcheck::{BugCheck, bug_check, bugcheck_name, codes, set_bugcheck_handler};
-pub use diagnostics::{LocksReport, locks};
+pub use diagnostics::{
+    CycleStep, DeadlockCycle, LocksReport, OwnerSnapshot, PushLockSnapshot, ResourceSnapshot,
+    WaiterSnapshot, locks,
+};
 pub use push_lock::RawPushLock;
 #[cfg(not(loom))]
 pub use push_lock::{PushLock, PushLockReadGuard, PushLockWriteGuard};
+#[doc(hidden)]
+pub use resource::set_deadlock_timeouts;
 pub use resource::{
-    OwnerPointer, Resource, ResourceGuard, TransferredResource, current_resource_thread,
+    DeadlockReporter, OwnerPointer, Resource, ResourceGuard, TransferredResource,
+    current_resource_thread, set_deadlock_report_units, set_deadlock_reporter,
 };
 pub use verifier::stops as verifier_codes;

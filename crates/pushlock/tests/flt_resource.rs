@@ -64,7 +64,6 @@ fn queue_counting_apc_to_self() -> Arc<AtomicUsize> {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn a1_flt_resource_acquire_enters_region_release_leaves() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();
@@ -85,7 +84,6 @@ fn a1_flt_resource_acquire_enters_region_release_leaves() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn a1_r2_flt_resource_recursion_nests_regions() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();
@@ -109,7 +107,6 @@ fn a1_r2_flt_resource_recursion_nests_regions() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn a2_apc_queued_while_flt_resource_held_runs_after_release_once_on_target() {
     static RESOURCE: Resource = Resource::new();
     let _watchdog = Watchdog::start(20);
@@ -144,7 +141,6 @@ fn a2_apc_queued_while_flt_resource_held_runs_after_release_once_on_target() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn r11_flt_release_of_unowned_resource_is_0xe3_and_leaves_no_region() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();

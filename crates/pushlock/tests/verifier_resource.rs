@@ -73,7 +73,6 @@ fn site(line: u32) -> String {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v1_resource_recursion_is_counted_never_stopped() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();
@@ -94,7 +93,6 @@ fn v1_resource_recursion_is_counted_never_stopped() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v2_order_cycle_across_push_lock_and_resource_names_both_sites() {
     static LOCK: RawPushLock = RawPushLock::new();
     static RESOURCE: Resource = Resource::new();
@@ -142,7 +140,6 @@ fn v2_order_cycle_across_push_lock_and_resource_names_both_sites() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v3_resource_acquire_at_dispatch_level_is_a_stop() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();
@@ -169,7 +166,6 @@ fn v3_resource_acquire_at_dispatch_level_is_a_stop() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v1_thread_exit_holding_resource_is_reported() {
     static LEFT_OWNED: Resource = Resource::new();
     let _watchdog = Watchdog::start(20);
@@ -189,7 +185,6 @@ fn v1_thread_exit_holding_resource_is_reported() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v1_r10_owner_transfer_hands_the_holding_away() {
     static TRANSFERRED: Resource = Resource::new();
     let _watchdog = Watchdog::start(20);
@@ -215,7 +210,6 @@ fn v1_r10_owner_transfer_hands_the_holding_away() {
 }
 
 #[test]
-#[ignore = "needs Resource (issue 3)"]
 fn v1_r13_delete_of_owned_resource_is_a_stop() {
     let _watchdog = Watchdog::start(20);
     let resource = Resource::new();

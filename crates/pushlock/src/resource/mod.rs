@@ -1,113 +1,959 @@
-//! STUB (API only): the executive resource lands with issue 3. Signatures are fixed;
-//! bodies are `todo!()`.
-#![allow(missing_docs, clippy::new_without_default)]
+//! The executive resource (`ERESOURCE`, SPEC R1-R13): a recursive, owner-tracking
+//! reader/writer lock.
+//!
+//! Files: this one (the state word and its fast path, the guard-free "Lite" API that
+//! the C ABI and the Filter Manager layer call, and the guard API built on it),
+//! [`table`] (the owner table, wait queue and hand-off rules behind a small spin
+//! lock), [`wait`] (parking with the R12 timeouts and the possible-deadlock report).
+//!
+//! ## State
+//! One word, `state`, carries the common uncontended case, so that an uncontended
+//! acquire+release is one CAS each way:
+//!
+//! ```text
+//!  state == IDLE (0)            nobody owns it, no table in use
+//!  state == tid | FAST_EXCL     thread `tid` owns it exclusive, once
+//!  state == tid | FAST_SHARED   thread `tid` owns it shared, once
+//!  state == SLOW (0b100)        the owner table is authoritative (for good)
+//! ```
+//!
+//! Thread ids are 8-aligned (`sys::thread_id`), so the three low bits are free.
+//! Anything else (recursion, a second owner, a waiter, a transfer, a name) moves the
+//! resource into the owner table ([`table::OwnerTable`], allocated once on demand and
+//! reused) and the state to `SLOW`, where it stays until the resource is dropped.
+//!
+//! ## Invariants
+//! 1. `state` leaves `IDLE`/`FAST_*` for `SLOW` only with the table lock held and the
+//!    table already published in `table`; a fast owner found there becomes a table
+//!    entry in the same locked section ("materialization").
+//! 2. `table` is written once (null → an `Arc` leaked into it) and freed only in
+//!    `Drop`, so `&self` methods may dereference it whenever it is non-null.
+//! 3. A fast owner's release is a CAS from its own encoding to `IDLE`; if the state
+//!    became `SLOW`, its ownership is a table entry (Invariant 1).
+//!
+//! ## Memory orderings
+//! Fast acquire: `Acquire` CAS, pairs with the `Release` CAS of the fast release (and
+//! with the `AcqRel` materialization CAS). Materialization CAS is `AcqRel`: it
+//! acquires the last fast release's section and publishes nothing new (the table lock
+//! orders the rest). `table` is published with `AcqRel`/read with `Acquire`.
+
+mod table;
+mod wait;
 
 use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::bugcheck::bug_check;
+use crate::codes;
+use crate::sys;
+use crate::sys::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use crate::verifier::{self, LockKind, Mode};
+
+pub(crate) use table::{Core, OwnerTable};
+use table::{Flavour, Grant, WaitNode};
+#[doc(hidden)]
+pub use wait::set_deadlock_timeouts;
+pub use wait::{DeadlockReporter, set_deadlock_report_units, set_deadlock_reporter};
+
+const IDLE: usize = 0;
+const FAST_EXCL: usize = 0b001;
+const FAST_SHARED: usize = 0b010;
+const SLOW: usize = 0b100;
+const MODE_MASK: usize = 0b111;
 
 /// The executive resource (`ERESOURCE`).
+///
+/// Recursive exclusive ownership, shared ownership tracked per thread, four shared
+/// flavours, `try_` forms, direct hand-off to waiters, conversion, owner pointers and
+/// the `!locks` report ([`crate::locks`]).
+///
+/// # Examples
+///
+/// ```
+/// use pushlock::Resource;
+///
+/// static FILES: Resource = Resource::with_name("files");
+///
+/// let outer = FILES.acquire_exclusive();
+/// let inner = FILES.acquire_shared(); // R2: one more exclusive recursion
+/// assert!(FILES.is_acquired_exclusive());
+/// assert_eq!(FILES.shared_count(), 2);
+/// drop(inner);
+/// drop(outer);
+/// assert_eq!(FILES.shared_count(), 0);
+/// ```
 pub struct Resource {
-    _storage: [usize; 13],
+    state: AtomicUsize,
+    table: AtomicPtr<OwnerTable>,
+    name: Option<&'static str>,
 }
 
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Resource>() <= 104, "SPEC R1");
+
 impl Resource {
+    /// A new, idle, unnamed resource (`ExInitializeResourceLite`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// static LOCK: pushlock::Resource = pushlock::Resource::new();
+    /// assert!(!LOCK.is_acquired_exclusive());
+    /// ```
+    #[cfg(not(loom))]
     pub const fn new() -> Self {
-        Self { _storage: [0; 13] }
+        Self {
+            state: AtomicUsize::new(IDLE),
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            name: None,
+        }
     }
-    pub const fn with_name(_name: &'static str) -> Self {
+
+    /// A new resource (loom build).
+    #[cfg(loom)]
+    pub fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(IDLE),
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            name: None,
+        }
+    }
+
+    /// A new resource with a name for [`crate::locks`]. A named resource always
+    /// keeps its owners in its owner table (allocated at the first acquire), so
+    /// `locks()` reports it whenever it is owned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// static VCB: pushlock::Resource = pushlock::Resource::with_name("vcb");
+    /// let _guard = VCB.acquire_shared();
+    /// assert!(pushlock::locks().to_string().contains("(vcb)"));
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn with_name(name: &'static str) -> Self {
+        Self {
+            state: AtomicUsize::new(SLOW),
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            name: Some(name),
+        }
+    }
+
+    /// A new named resource (loom build).
+    #[cfg(loom)]
+    pub fn with_name(name: &'static str) -> Self {
+        Self {
+            state: AtomicUsize::new(SLOW),
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            name: Some(name),
+        }
+    }
+
+    fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+
+    // ---- fast path -------------------------------------------------------------
+
+    #[inline]
+    #[track_caller]
+    fn acquire_lite(&self, flavour: Flavour, wait: bool) -> bool {
+        let mode = if flavour == Flavour::Exclusive {
+            Mode::Exclusive
+        } else {
+            Mode::Shared
+        };
+        verifier::on_acquire_start(self.addr(), LockKind::Resource, mode, || {
+            self.exclusive_waiters() > 0
+        });
+        let tid = sys::thread_id();
+        let fast = tid
+            | if flavour == Flavour::Exclusive {
+                FAST_EXCL
+            } else {
+                FAST_SHARED
+            };
+        // Acquire pairs with the Release CAS in `release_owner` (fast release).
+        let acquired = self
+            .state
+            .compare_exchange(IDLE, fast, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+            || self.acquire_slow(tid, flavour, wait);
+        if acquired {
+            verifier::on_acquired(self.addr(), LockKind::Resource, mode);
+        }
+        acquired
+    }
+
+    #[cold]
+    fn acquire_slow(&self, tid: usize, flavour: Flavour, wait: bool) -> bool {
+        let table = self.table();
+        let node = WaitNode::new(tid, flavour == Flavour::Exclusive);
+        let queued = table.locked(|core| {
+            self.materialize(core);
+            match core.try_grant(tid, flavour) {
+                Grant::Granted => Some(false),
+                Grant::MustWait if wait => {
+                    core.enqueue(&node);
+                    Some(true)
+                }
+                Grant::MustWait => None,
+            }
+        });
+        match queued {
+            None => false,
+            Some(false) => true,
+            Some(true) => {
+                wait::wait_for_grant(&node);
+                true
+            }
+        }
+    }
+
+    /// The owner table, created (and registered for `locks()`) on first use.
+    fn table(&self) -> &OwnerTable {
+        // Acquire pairs with the AcqRel CAS below.
+        let existing = self.table.load(Ordering::Acquire);
+        if !existing.is_null() {
+            // SAFETY: non-null `table` stays valid until Drop (Invariant 2).
+            return unsafe { &*existing };
+        }
+        let fresh = Arc::new(OwnerTable::new(self.name));
+        let raw = Arc::into_raw(fresh.clone()).cast_mut();
+        match self.table.compare_exchange(
+            std::ptr::null_mut(),
+            raw,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                crate::diagnostics::register(fresh);
+                // SAFETY: just published; valid until Drop (Invariant 2).
+                unsafe { &*raw }
+            }
+            Err(winner) => {
+                // SAFETY: `raw` came from `Arc::into_raw` above and was never shared.
+                drop(unsafe { Arc::from_raw(raw) });
+                // SAFETY: non-null `table` stays valid until Drop (Invariant 2).
+                unsafe { &*winner }
+            }
+        }
+    }
+
+    /// Moves a fast-path owner into the table; the state becomes `SLOW` (Invariant 1).
+    fn materialize(&self, core: &mut Core) {
+        core.address = self.addr();
+        let mut state = self.state.load(Ordering::Acquire);
+        while state != SLOW {
+            // AcqRel: acquires a fast release's section (pairs with its Release CAS).
+            match self
+                .state
+                .compare_exchange(state, SLOW, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => {
+                    if state != IDLE {
+                        core.owners.push(table::OwnerEntry {
+                            owner: state & !MODE_MASK,
+                            count: 1,
+                        });
+                        core.exclusive = state & FAST_EXCL != 0;
+                    }
+                    return;
+                }
+                Err(now) => state = now,
+            }
+        }
+    }
+
+    /// Runs `f` on the table (created if needed), any fast owner materialized.
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
+        self.table().locked(|core| {
+            self.materialize(core);
+            f(core)
+        })
+    }
+
+    /// Releases one acquisition of `owner`: the fast CAS if it is the fast owner,
+    /// else the table. Returns `false` if `owner` owns nothing.
+    fn release_owner(&self, owner: usize) -> bool {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state == SLOW {
+                break;
+            }
+            if state == IDLE || state & !MODE_MASK != owner {
+                return false;
+            }
+            // Release pairs with the Acquire CAS of the next fast acquire.
+            match self
+                .state
+                .compare_exchange(state, IDLE, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                Err(now) => state = now,
+            }
+        }
+        self.with_core(|core| core.release(owner))
+    }
+
+    fn owner_table_addr(&self) -> usize {
+        self.table.load(Ordering::Acquire) as usize
+    }
+
+    // ---- Lite API ----------------------------------------------------------------
+
+    /// `ExAcquireResourceExclusiveLite`: exclusive (recursive) ownership. With
+    /// `wait == false` it never blocks and returns `false` if not granted at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.acquire_exclusive_lite(true));
+    /// assert!(r.acquire_exclusive_lite(false)); // recursion
+    /// r.release_lite();
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn acquire_exclusive_lite(&self, wait: bool) -> bool {
+        self.acquire_lite(Flavour::Exclusive, wait)
+    }
+
+    /// `ExAcquireResourceSharedLite` (R3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.acquire_shared_lite(false));
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared_lite(&self, wait: bool) -> bool {
+        self.acquire_lite(Flavour::Shared, wait)
+    }
+
+    /// `ExAcquireSharedStarveExclusive` (R4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.acquire_shared_starve_exclusive_lite(false));
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared_starve_exclusive_lite(&self, wait: bool) -> bool {
+        self.acquire_lite(Flavour::StarveExclusive, wait)
+    }
+
+    /// `ExAcquireSharedWaitForExclusive` (R5).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.acquire_shared_wait_for_exclusive_lite(false));
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared_wait_for_exclusive_lite(&self, wait: bool) -> bool {
+        self.acquire_lite(Flavour::WaitForExclusive, wait)
+    }
+
+    /// `ExReleaseResourceLite`: releases one acquisition of the calling thread,
+    /// handing the resource to waiters when it becomes free (R7).
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0xE3 RESOURCE_NOT_OWNED` (p1 = resource, p2 = thread, p3 = owner
+    /// table or 0) if the thread owns no acquisition (R11).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// r.acquire_shared_lite(true);
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn release_lite(&self) {
+        verifier::on_release(self.addr(), LockKind::Resource);
+        let tid = sys::thread_id();
+        if !self.release_owner(tid) {
+            bug_check(
+                codes::RESOURCE_NOT_OWNED,
+                [self.addr(), tid, self.owner_table_addr(), 0],
+                format!(
+                    "release of resource {:#x} by thread {tid:#x}, which does not own it",
+                    self.addr()
+                ),
+            );
+        }
+    }
+
+    /// `ExReleaseResourceForThreadLite`: releases one acquisition of `owner`, a
+    /// thread id ([`current_resource_thread`]) or an [`OwnerPointer`] value, from any
+    /// thread (R10).
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0x16E ERESOURCE_INVALID_RELEASE` (p1 = resource, p2 = owner,
+    /// p3 = calling thread) if `owner` owns nothing (R11).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// r.acquire_exclusive_lite(true);
+    /// r.release_for_thread_lite(pushlock::current_resource_thread());
+    /// ```
+    #[track_caller]
+    pub fn release_for_thread_lite(&self, owner: usize) {
+        verifier::on_release(self.addr(), LockKind::Resource);
+        if !self.release_owner(owner) {
+            bug_check(
+                codes::ERESOURCE_INVALID_RELEASE,
+                [self.addr(), owner, sys::thread_id(), 0],
+                format!(
+                    "release of resource {:#x} for owner {owner:#x}, which does not own it",
+                    self.addr()
+                ),
+            );
+        }
+    }
+
+    /// `ExConvertExclusiveToSharedLite` (R8): the caller's exclusive ownership
+    /// (all its recursions) becomes shared; every shared waiter is granted;
+    /// exclusive waiters keep waiting. A no-op if the caller owns it shared.
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0xE3` if the caller does not own the resource.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// r.acquire_exclusive_lite(true);
+    /// r.convert_exclusive_to_shared_lite();
+    /// assert!(!r.is_acquired_exclusive());
+    /// assert_eq!(r.shared_count(), 1);
+    /// r.release_lite();
+    /// ```
+    #[track_caller]
+    pub fn convert_exclusive_to_shared_lite(&self) {
+        let tid = sys::thread_id();
+        // A fast exclusive owner converts with one CAS (no waiters can exist).
+        // Release/Acquire as a release followed by an acquire.
+        if self
+            .state
+            .compare_exchange(
+                tid | FAST_EXCL,
+                tid | FAST_SHARED,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            )
+            .is_ok()
+        {
+            return;
+        }
+        if self.state.load(Ordering::Relaxed) == tid | FAST_SHARED {
+            return;
+        }
+        if !self.with_core(|core| core.convert_to_shared(tid)) {
+            self.not_owned(tid);
+        }
+    }
+
+    #[cold]
+    #[track_caller]
+    fn not_owned(&self, tid: usize) -> ! {
+        bug_check(
+            codes::RESOURCE_NOT_OWNED,
+            [self.addr(), tid, self.owner_table_addr(), 0],
+            format!(
+                "resource {:#x} is not owned by thread {tid:#x}",
+                self.addr()
+            ),
+        )
+    }
+
+    /// `ExSetResourceOwnerPointer`: all of the calling thread's acquisitions now
+    /// belong to `owner`; only [`Resource::release_for_thread_lite`] naming it may
+    /// release them, from any thread (R10).
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0xE3` if the caller does not own the resource.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pushlock::{OwnerPointer, Resource};
+    ///
+    /// let r = Resource::new();
+    /// let owner = OwnerPointer::new(0x1003).unwrap();
+    /// r.acquire_shared_lite(true);
+    /// r.set_owner_pointer_lite(owner);
+    /// assert_eq!(r.shared_count(), 0);
+    /// std::thread::scope(|s| {
+    ///     s.spawn(|| r.release_for_thread_lite(owner.get()));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn set_owner_pointer_lite(&self, owner: OwnerPointer) {
+        verifier::on_release(self.addr(), LockKind::Resource);
+        self.transfer(owner, false);
+    }
+
+    #[track_caller]
+    fn transfer(&self, owner: OwnerPointer, one: bool) {
+        let tid = sys::thread_id();
+        let outcome = self.with_core(|core| {
+            let Some(i) = core.find(tid) else {
+                return Err(false);
+            };
+            if one && core.exclusive && core.owners[i].count > 1 {
+                return Err(true);
+            }
+            core.transfer(tid, owner.get(), one);
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => {}
+            Err(false) => self.not_owned(tid),
+            Err(true) => bug_check(
+                codes::ERESOURCE_INVALID_RELEASE,
+                [self.addr(), owner.get(), tid, 1],
+                "one recursion of an exclusive ownership cannot move to an owner pointer; \
+                 release the inner acquisitions first",
+            ),
+        }
+    }
+
+    /// `ExDeleteResourceLite`: checks that the resource may go away (R13).
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION` with p1 =
+    /// [`codes::VERIFIER_RESOURCE_DELETE_IN_USE`](crate::codes::VERIFIER_RESOURCE_DELETE_IN_USE),
+    /// p2 = resource, p3 = owner count, p4 = waiter count, if it is still owned or
+    /// waited on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// r.delete_lite();
+    /// ```
+    #[track_caller]
+    pub fn delete_lite(&self) {
+        verifier::on_delete(self.addr(), LockKind::Resource);
+        self.check_idle("deleted");
+    }
+
+    /// `Some((owners, waiters))` if the resource is owned or waited on.
+    fn in_use(&self) -> Option<(usize, usize)> {
+        let state = self.state.load(Ordering::Acquire);
+        let (owners, waiters) = if state == SLOW {
+            if self.table.load(Ordering::Acquire).is_null() {
+                (0, 0)
+            } else {
+                self.with_core(|core| (core.owners.len(), core.waiters.len()))
+            }
+        } else {
+            (usize::from(state != IDLE), 0)
+        };
+        (owners != 0 || waiters != 0).then_some((owners, waiters))
+    }
+
+    #[track_caller]
+    fn check_idle(&self, what: &str) {
+        if let Some((owners, waiters)) = self.in_use() {
+            self.in_use_bug_check(what, owners, waiters);
+        }
+    }
+
+    #[cold]
+    #[track_caller]
+    fn in_use_bug_check(&self, what: &str, owners: usize, waiters: usize) -> ! {
+        bug_check(
+            codes::DRIVER_VERIFIER_DETECTED_VIOLATION,
+            [
+                codes::VERIFIER_RESOURCE_DELETE_IN_USE,
+                self.addr(),
+                owners,
+                waiters,
+            ],
+            format!(
+                "resource {:#x} {what} while owned by {owners} owner(s) with {waiters} waiter(s)",
+                self.addr()
+            ),
+        )
+    }
+
+    /// `ExReinitializeResourceLite`: resets an idle resource (the contention count
+    /// goes back to 0); its owner table, if any, is kept for reuse.
+    ///
+    /// # Panics
+    ///
+    /// The same `0xC4` bug check as [`Resource::delete_lite`] if it is owned or
+    /// waited on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// r.reinitialize();
+    /// assert_eq!(r.contention_count(), 0);
+    /// ```
+    #[track_caller]
+    pub fn reinitialize(&self) {
+        self.check_idle("reinitialized");
+        if !self.table.load(Ordering::Acquire).is_null() {
+            self.with_core(|core| core.contention = 0);
+        }
+    }
+
+    // ---- queries (R9) ---------------------------------------------------------------
+
+    fn query<R>(&self, fast: impl FnOnce(usize) -> R, slow: impl FnOnce(&Core) -> R) -> R {
+        let state = self.state.load(Ordering::Acquire);
+        if state != SLOW || self.table.load(Ordering::Acquire).is_null() {
+            return fast(state);
+        }
+        self.with_core(|core| slow(core))
+    }
+
+    /// `ExIsResourceAcquiredExclusiveLite`: whether the calling thread owns it
+    /// exclusive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let guard = r.acquire_exclusive();
+    /// assert!(r.is_acquired_exclusive());
+    /// drop(guard);
+    /// assert!(!r.is_acquired_exclusive());
+    /// ```
+    pub fn is_acquired_exclusive(&self) -> bool {
+        let tid = sys::thread_id();
+        self.query(
+            |state| state == tid | FAST_EXCL,
+            |core| core.exclusive_owner() == Some(tid),
+        )
+    }
+
+    /// `ExIsResourceAcquiredSharedLite`: how many acquisitions the calling thread
+    /// holds (exclusive ones count too, R2).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let a = r.acquire_exclusive();
+    /// let b = r.acquire_exclusive();
+    /// let c = r.acquire_shared();
+    /// assert_eq!(r.shared_count(), 3);
+    /// # drop((c, b, a));
+    /// ```
+    pub fn shared_count(&self) -> u32 {
+        let tid = sys::thread_id();
+        self.query(
+            |state| u32::from(state != IDLE && state & !MODE_MASK == tid),
+            |core| core.find(tid).map_or(0, |i| core.owners[i].count),
+        )
+    }
+
+    /// `ExGetExclusiveWaiterCount`: threads waiting for exclusive access (estimate).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(pushlock::Resource::new().exclusive_waiters(), 0);
+    /// ```
+    pub fn exclusive_waiters(&self) -> u32 {
+        self.query(|_| 0, |core| core.exclusive_waiters)
+    }
+
+    /// `ExGetSharedWaiterCount`: threads waiting for shared access (estimate).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(pushlock::Resource::new().shared_waiters(), 0);
+    /// ```
+    pub fn shared_waiters(&self) -> u32 {
+        self.query(|_| 0, |core| core.shared_waiters)
+    }
+
+    /// How many acquires had to wait since initialization (`ContentionCount`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(pushlock::Resource::new().contention_count(), 0);
+    /// ```
+    pub fn contention_count(&self) -> u32 {
+        self.query(|_| 0, |core| core.contention)
+    }
+
+    // ---- guard API ------------------------------------------------------------------
+
+    fn guard(&self) -> ResourceGuard<'_> {
+        ResourceGuard {
+            resource: self,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Exclusive (recursive) ownership, waiting as long as it takes (R2, R12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_exclusive();
+    /// ```
+    #[track_caller]
+    pub fn acquire_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership (R3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _a = r.acquire_shared();
+    /// let _b = r.acquire_shared();
+    /// assert_eq!(r.shared_count(), 2);
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership that ignores exclusive waiters (R4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_shared_starve_exclusive();
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared_starve_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_starve_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership that yields to exclusive waiters even for a shared owner (R5).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_shared_wait_for_exclusive();
+    /// ```
+    #[track_caller]
+    pub fn acquire_shared_wait_for_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_wait_for_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// `Wait = FALSE` exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let shared = r.acquire_shared();
+    /// assert!(r.try_acquire_exclusive().is_none()); // R5: a shared owner gets FALSE
+    /// drop(shared);
+    /// assert!(r.try_acquire_exclusive().is_some());
+    /// ```
+    #[track_caller]
+    pub fn try_acquire_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_exclusive_lite(false).then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` shared acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared().is_some());
+    /// ```
+    #[track_caller]
+    pub fn try_acquire_shared(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_lite(false).then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` starve-exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared_starve_exclusive().is_some());
+    /// ```
+    #[track_caller]
+    pub fn try_acquire_shared_starve_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_starve_exclusive_lite(false)
+            .then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` wait-for-exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared_wait_for_exclusive().is_some());
+    /// ```
+    #[track_caller]
+    pub fn try_acquire_shared_wait_for_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_wait_for_exclusive_lite(false)
+            .then(|| self.guard())
+    }
+}
+
+#[cfg(not(loom))]
+impl Default for Resource {
+    fn default() -> Self {
         Self::new()
     }
-    pub fn acquire_exclusive(&self) -> ResourceGuard<'_> {
-        todo!()
+}
+
+impl std::fmt::Debug for Resource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resource")
+            .field("address", &format_args!("{:#x}", self.addr()))
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
-    pub fn acquire_shared(&self) -> ResourceGuard<'_> {
-        todo!()
-    }
-    pub fn acquire_shared_starve_exclusive(&self) -> ResourceGuard<'_> {
-        todo!()
-    }
-    pub fn acquire_shared_wait_for_exclusive(&self) -> ResourceGuard<'_> {
-        todo!()
-    }
-    pub fn try_acquire_exclusive(&self) -> Option<ResourceGuard<'_>> {
-        todo!()
-    }
-    pub fn try_acquire_shared(&self) -> Option<ResourceGuard<'_>> {
-        todo!()
-    }
-    pub fn try_acquire_shared_starve_exclusive(&self) -> Option<ResourceGuard<'_>> {
-        todo!()
-    }
-    pub fn try_acquire_shared_wait_for_exclusive(&self) -> Option<ResourceGuard<'_>> {
-        todo!()
-    }
-    pub fn acquire_exclusive_lite(&self, _wait: bool) -> bool {
-        todo!()
-    }
-    pub fn acquire_shared_lite(&self, _wait: bool) -> bool {
-        todo!()
-    }
-    pub fn acquire_shared_starve_exclusive_lite(&self, _wait: bool) -> bool {
-        todo!()
-    }
-    pub fn acquire_shared_wait_for_exclusive_lite(&self, _wait: bool) -> bool {
-        todo!()
-    }
-    pub fn release_lite(&self) {
-        todo!()
-    }
-    pub fn release_for_thread_lite(&self, _owner: usize) {
-        todo!()
-    }
-    pub fn convert_exclusive_to_shared_lite(&self) {
-        todo!()
-    }
-    pub fn set_owner_pointer_lite(&self, _owner: OwnerPointer) {
-        todo!()
-    }
-    pub fn delete_lite(&self) {
-        todo!()
-    }
-    pub fn reinitialize(&self) {
-        todo!()
-    }
-    pub fn is_acquired_exclusive(&self) -> bool {
-        todo!()
-    }
-    pub fn shared_count(&self) -> u32 {
-        todo!()
-    }
-    pub fn exclusive_waiters(&self) -> u32 {
-        todo!()
-    }
-    pub fn shared_waiters(&self) -> u32 {
-        todo!()
-    }
-    pub fn contention_count(&self) -> u32 {
-        todo!()
+}
+
+impl Drop for Resource {
+    fn drop(&mut self) {
+        // R13: dropping an owned resource is the delete check; skipped while already
+        // unwinding (a second panic would abort). The table is freed first, so a
+        // caught bug check leaves nothing registered behind.
+        let in_use = if std::thread::panicking() {
+            None
+        } else {
+            verifier::on_delete(self.addr(), LockKind::Resource);
+            self.in_use()
+        };
+        // `&mut self`: no other thread can reach the field (a plain swap works under
+        // loom too, which has no `get_mut`).
+        let table = self.table.swap(std::ptr::null_mut(), Ordering::Relaxed);
+        if !table.is_null() {
+            // SAFETY: `table` came from `Arc::into_raw` in `table()` and is released
+            // once, here (Invariant 2); `&mut self` means nobody else uses it.
+            let table = unsafe { Arc::from_raw(table) };
+            crate::diagnostics::unregister(&table);
+        }
+        if let Some((owners, waiters)) = in_use {
+            self.in_use_bug_check("dropped", owners, waiters);
+        }
     }
 }
 
 /// One acquisition of a [`Resource`] by the calling thread; releases on drop.
-#[must_use]
+///
+/// # Examples
+///
+/// ```
+/// let r = pushlock::Resource::new();
+/// {
+///     let _guard = r.acquire_shared();
+///     assert_eq!(r.shared_count(), 1);
+/// }
+/// assert_eq!(r.shared_count(), 0);
+/// ```
+#[must_use = "the resource is released as soon as the guard is dropped"]
 pub struct ResourceGuard<'a> {
-    _resource: &'a Resource,
+    resource: &'a Resource,
     _not_send: PhantomData<*mut ()>,
 }
 
 impl<'a> ResourceGuard<'a> {
+    /// `ExConvertExclusiveToSharedLite` (R8): see
+    /// [`Resource::convert_exclusive_to_shared_lite`] (the thread's whole ownership
+    /// converts).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let mut guard = r.acquire_exclusive();
+    /// guard.convert_to_shared();
+    /// assert!(!r.is_acquired_exclusive());
+    /// ```
+    #[track_caller]
     pub fn convert_to_shared(&mut self) {
-        todo!()
+        self.resource.convert_exclusive_to_shared_lite();
     }
-    pub fn transfer(self, _owner: OwnerPointer) -> TransferredResource<'a> {
-        todo!()
+
+    /// `ExSetResourceOwnerPointer` for this one acquisition (R10): it now belongs to
+    /// `owner` and may be released from any thread.
+    ///
+    /// # Panics
+    ///
+    /// Bug check `0x16E` when this is one recursion of a deeper exclusive
+    /// ownership (release the inner guards first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pushlock::{OwnerPointer, Resource};
+    ///
+    /// let r = Resource::new();
+    /// let moved = r.acquire_exclusive().transfer(OwnerPointer::new(0xF3).unwrap());
+    /// assert!(!r.is_acquired_exclusive());
+    /// std::thread::scope(|s| {
+    ///     s.spawn(move || moved.release());
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn transfer(self, owner: OwnerPointer) -> TransferredResource<'a> {
+        let resource = self.resource;
+        std::mem::forget(self);
+        verifier::on_release(resource.addr(), LockKind::Resource);
+        resource.transfer(owner, true);
+        TransferredResource { resource, owner }
+    }
+}
+
+impl Drop for ResourceGuard<'_> {
+    #[track_caller]
+    fn drop(&mut self) {
+        self.resource.release_lite();
     }
 }
 
 /// An owner pointer (`ERESOURCE_THREAD` with the two low bits `11`).
+///
+/// # Examples
+///
+/// ```
+/// use pushlock::OwnerPointer;
+/// assert!(OwnerPointer::new(0x1000).is_none());
+/// assert_eq!(OwnerPointer::new(0x1003).unwrap().get(), 0x1003);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OwnerPointer(usize);
 
 impl OwnerPointer {
+    /// `Some` if the two low bits of `value` are `11` (R10).
     pub const fn new(value: usize) -> Option<Self> {
         if value & 3 == 3 {
             Some(Self(value))
@@ -115,25 +961,48 @@ impl OwnerPointer {
             None
         }
     }
+
+    /// The owner value.
     pub const fn get(self) -> usize {
         self.0
     }
 }
 
 /// An acquisition owned by an owner pointer; releasable from any thread.
-#[must_use]
+///
+/// # Examples
+///
+/// See [`ResourceGuard::transfer`].
+#[must_use = "a transferred acquisition stays owned until released"]
 pub struct TransferredResource<'a> {
-    _resource: &'a Resource,
-    _owner: OwnerPointer,
+    resource: &'a Resource,
+    owner: OwnerPointer,
 }
 
 impl TransferredResource<'_> {
+    /// `ExReleaseResourceForThreadLite` naming the owner pointer.
+    ///
+    /// # Examples
+    ///
+    /// See [`ResourceGuard::transfer`].
+    #[track_caller]
     pub fn release(self) {
-        todo!()
+        self.resource.release_for_thread_lite(self.owner.get());
+    }
+
+    /// The owner pointer that owns this acquisition.
+    pub fn owner(&self) -> OwnerPointer {
+        self.owner
     }
 }
 
-/// `ExGetCurrentResourceThread`.
+/// `ExGetCurrentResourceThread`: the calling thread's owner value.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(pushlock::current_resource_thread() & 3, 0);
+/// ```
 pub fn current_resource_thread() -> usize {
     crate::sys::thread_id()
 }

@@ -1,0 +1,67 @@
+#![cfg(not(loom))]
+//! SPEC R12: waits time out internally and, after the configured number of units,
+//! report a possible deadlock once (with the `locks()` snapshot) and keep waiting.
+//! Its own test binary: it shortens the global timeouts.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use pushlock::{LocksReport, Resource};
+
+fn watchdog(secs: u64) -> Arc<AtomicBool> {
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = done.clone();
+    thread::spawn(move || {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if flag.load(Ordering::Relaxed) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        eprintln!("watchdog: test still running after {secs} s");
+        std::process::abort();
+    });
+    done
+}
+
+#[test]
+fn r12_possible_deadlock_reported_once_and_wait_goes_on() {
+    let done = watchdog(60);
+    pushlock::set_deadlock_timeouts(Duration::from_millis(5), Duration::from_millis(10));
+    let previous_units = pushlock::set_deadlock_report_units(3);
+    let reports = Arc::new(AtomicUsize::new(0));
+    let text = Arc::new(Mutex::new(String::new()));
+    let (count, saved) = (reports.clone(), text.clone());
+    let previous = pushlock::set_deadlock_reporter(Some(Arc::new(move |report: &LocksReport| {
+        count.fetch_add(1, Ordering::SeqCst);
+        *saved.lock().unwrap() = report.to_string();
+    })));
+
+    let r = Resource::with_name("r12-held");
+    let owner = r.acquire_exclusive();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let _g = r.acquire_exclusive();
+        });
+        while reports.load(Ordering::SeqCst) == 0 {
+            thread::sleep(Duration::from_millis(5));
+        }
+        // Many more units pass: still one report for this wait, and it still waits.
+        thread::sleep(Duration::from_millis(200));
+        assert_eq!(reports.load(Ordering::SeqCst), 1);
+        assert!(!waiter.is_finished());
+        assert_eq!(r.exclusive_waiters(), 1);
+        drop(owner);
+    });
+    let text = text.lock().unwrap().clone();
+    assert!(text.contains("(r12-held)"), "{text}");
+    assert!(text.contains("NumberOfExclusiveWaiters = 1"), "{text}");
+
+    pushlock::set_deadlock_reporter(previous);
+    pushlock::set_deadlock_report_units(previous_units);
+    pushlock::set_deadlock_timeouts(Duration::from_millis(500), Duration::from_secs(4));
+    done.store(true, Ordering::Relaxed);
+}
