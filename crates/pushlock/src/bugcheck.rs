@@ -175,3 +175,20 @@ pub fn bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) 
     }
     std::panic::panic_any(check)
 }
+
+/// Shows a bug check to the handler (or prints it) without panicking: for places that
+/// cannot unwind, such as a thread-local destructor at thread exit (A3, the verifier's
+/// exit check). Tests see it through [`set_bugcheck_handler`].
+#[cold]
+#[inline(never)]
+pub(crate) fn report_bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) {
+    let check = BugCheck::new(code, parameters, message);
+    let handler = HANDLER
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    match handler {
+        Some(handler) => handler(&check),
+        None => eprintln!("{check}"),
+    }
+}

@@ -29,3 +29,4 @@ pub use push_lock::{PushLock, PushLockReadGuard, PushLockWriteGuard};
 pub use resource::{
     OwnerPointer, Resource, ResourceGuard, TransferredResource, current_resource_thread,
 };
+pub use verifier::stops as verifier_codes;

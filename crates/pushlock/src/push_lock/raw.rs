@@ -1,10 +1,18 @@
 //! PLACEHOLDER (skeleton): a yielding spin reader/writer lock with the final API, so
 //! that other modules compile while the real push lock is written. To be replaced.
+//!
+//! TEMPORARY (h-thread): calls the verifier hooks and counts waiting exclusive
+//! acquirers (`has_waiters`), so the Flt layer and the verifier can be tested before
+//! the real push lock lands. The real lock replaces all of this.
 
 use crate::sys::atomic::{AtomicUsize, Ordering};
+use crate::verifier::{self, LockKind, Mode};
 
 const EXCLUSIVE: usize = 1;
 const SHARED_ONE: usize = 2;
+/// TEMPORARY (h-thread): waiting exclusive acquirers, counted in the upper half.
+const WAITER_ONE: usize = 1 << (usize::BITS / 2);
+const HOLDERS: usize = WAITER_ONE - 1;
 
 /// The push lock (placeholder).
 #[derive(Debug)]
@@ -35,28 +43,72 @@ impl RawPushLock {
     }
 
     /// Acquires exclusive.
+    #[track_caller]
     pub fn acquire_exclusive(&self) {
-        while !self.try_acquire_exclusive() {
-            crate::sys::yield_now();
+        verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Exclusive, || {
+            self.has_waiters()
+        });
+        if !self.try_exclusive() {
+            self.state.fetch_add(WAITER_ONE, Ordering::Relaxed);
+            while !self.try_exclusive() {
+                crate::sys::yield_now();
+            }
+            self.state.fetch_sub(WAITER_ONE, Ordering::Relaxed);
         }
+        verifier::on_acquired(self.addr(), LockKind::PushLock, Mode::Exclusive);
     }
 
     /// Acquires shared.
+    #[track_caller]
     pub fn acquire_shared(&self) {
-        while !self.try_acquire_shared() {
+        verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Shared, || {
+            self.has_waiters()
+        });
+        while !self.try_shared() {
             crate::sys::yield_now();
         }
+        verifier::on_acquired(self.addr(), LockKind::PushLock, Mode::Shared);
     }
 
     /// Tries exclusive.
+    #[track_caller]
     pub fn try_acquire_exclusive(&self) -> bool {
-        self.state
-            .compare_exchange(0, EXCLUSIVE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        let acquired = self.try_exclusive();
+        if acquired {
+            verifier::on_try_acquired(self.addr(), LockKind::PushLock, Mode::Exclusive);
+        }
+        acquired
     }
 
     /// Tries shared.
+    #[track_caller]
     pub fn try_acquire_shared(&self) -> bool {
+        let acquired = self.try_shared();
+        if acquired {
+            verifier::on_try_acquired(self.addr(), LockKind::PushLock, Mode::Shared);
+        }
+        acquired
+    }
+
+    fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+
+    /// TEMPORARY (h-thread): whether an exclusive acquirer is waiting.
+    pub(crate) fn has_waiters(&self) -> bool {
+        self.state.load(Ordering::Relaxed) >= WAITER_ONE
+    }
+
+    fn try_exclusive(&self) -> bool {
+        let s = self.state.load(Ordering::Relaxed);
+        s & HOLDERS == 0
+            && self
+                .state
+                .compare_exchange(s, s | EXCLUSIVE, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+    }
+
+    fn try_shared(&self) -> bool {
         let s = self.state.load(Ordering::Relaxed);
         s & EXCLUSIVE == 0
             && self
@@ -70,10 +122,12 @@ impl RawPushLock {
     /// # Safety
     ///
     /// The caller holds the lock.
+    #[track_caller]
     pub unsafe fn release(&self) {
+        verifier::on_release(self.addr(), LockKind::PushLock);
         let s = self.state.load(Ordering::Relaxed);
         if s & EXCLUSIVE != 0 {
-            self.state.store(0, Ordering::Release);
+            self.state.fetch_and(!EXCLUSIVE, Ordering::Release);
         } else {
             self.state.fetch_sub(SHARED_ONE, Ordering::Release);
         }
@@ -81,7 +135,7 @@ impl RawPushLock {
 
     /// Whether held in any mode.
     pub fn is_locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) != 0
+        self.state.load(Ordering::Relaxed) & HOLDERS != 0
     }
 
     /// Whether held exclusive.

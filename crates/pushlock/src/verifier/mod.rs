@@ -5,8 +5,50 @@
 //! cargo feature every hook is an empty `#[inline(always)]` function and the closures
 //! passed to them are never called, so the fast paths compile to what they would be
 //! without hooks.
+//!
+//! With the feature (and outside loom), the hooks forward to [`checks`]:
+//! - **V1** every thread records the push locks and resources it holds (address,
+//!   kind, mode, count, the `#[track_caller]` site of the first acquisition), in a
+//!   per-thread list that a global registry also reaches ([`held`]). Push lock misuse
+//!   that would hang (recursive exclusive acquire, shared re-acquire behind a queued
+//!   waiter), releasing a push lock the thread does not hold, deleting a held or
+//!   waited-on lock, and exiting while holding locks are stops. Resources are
+//!   recursive: re-acquires are counted, never stopped.
+//! - **V2** a global lock-order graph over both kinds ([`order`]): the first blocking
+//!   acquisition that closes a cycle is a stop naming both acquisition sites.
+//!   Acquisitions recorded with [`on_try_acquired`] add no edges (a try cannot
+//!   deadlock).
+//! - **V3** push lock and resource acquire at IRQL `<= APC_LEVEL`, push lock release
+//!   `<= APC_LEVEL`, resource release `<= DISPATCH_LEVEL`.
+//!
+//! Every stop is bug check `0xC4` with the sub-code in parameter 1; the table is in
+//! [`stops`] (public as `pushlock::verifier_codes`).
+//!
+//! # Who calls what
+//!
+//! | Lock operation | Hooks |
+//! |---|---|
+//! | blocking acquire | `on_acquire_start` before, `on_acquired` after |
+//! | try acquire | `on_try_acquired` after success (or, as before, `on_acquire_start` + `on_acquired`, which then also records order edges) |
+//! | release, or handing ownership away | `on_release` before |
+//! | delete / drop | `on_delete` |
+//!
+//! Lock addresses are graph nodes, so a lock whose memory can be reused must call
+//! `on_delete` when it dies (its `Drop`), or a later lock at the same address inherits
+//! its order edges.
 
 #![allow(dead_code)]
+
+#[cfg(all(feature = "verifier", not(loom)))]
+mod checks;
+#[cfg(all(feature = "verifier", not(loom)))]
+mod held;
+#[cfg(all(feature = "verifier", not(loom)))]
+mod order;
+pub mod stops;
+
+#[cfg(all(feature = "verifier", not(loom)))]
+use std::panic::Location;
 
 /// Which kind of lock a hook is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,30 +87,59 @@ pub(crate) struct HeldPushLock {
 /// behind an exclusive waiter).
 #[inline(always)]
 #[track_caller]
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
 pub(crate) fn on_acquire_start(
-    _lock: usize,
-    _kind: LockKind,
-    _mode: Mode,
-    _waiters_queued: impl FnOnce() -> bool,
+    lock: usize,
+    kind: LockKind,
+    mode: Mode,
+    waiters_queued: impl FnOnce() -> bool,
 ) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
 }
 
 /// Called after an acquire succeeded.
 #[inline(always)]
 #[track_caller]
-pub(crate) fn on_acquired(_lock: usize, _kind: LockKind, _mode: Mode) {}
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::acquired(lock, kind, mode, Location::caller());
+}
+
+/// Called after a `try_` acquire succeeded, instead of `on_acquire_start` +
+/// `on_acquired`: records the holding (and checks IRQL) but adds no lock-order edges,
+/// since a try cannot deadlock.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::try_acquired(lock, kind, mode, Location::caller());
+}
 
 /// Called before a release (or an ownership transfer away from the thread).
 #[inline(always)]
 #[track_caller]
-pub(crate) fn on_release(_lock: usize, _kind: LockKind) {}
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+pub(crate) fn on_release(lock: usize, kind: LockKind) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::release(lock, kind, Location::caller());
+}
 
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).
 #[inline(always)]
 #[track_caller]
-pub(crate) fn on_delete(_lock: usize, _kind: LockKind) {}
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+pub(crate) fn on_delete(lock: usize, kind: LockKind) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::delete(lock, kind, Location::caller());
+}
 
 /// Every push lock some thread holds (empty without the verifier).
 pub(crate) fn held_push_locks() -> Vec<HeldPushLock> {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    return checks::held_push_locks();
+    #[cfg(not(all(feature = "verifier", not(loom))))]
     Vec::new()
 }
