@@ -12,17 +12,15 @@ fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `target/<profile>`: the test binary lives in `target/<profile>/deps/`.
-fn profile_dir() -> PathBuf {
+/// `target/<profile>/deps`: where the test binary lives, and where cargo builds this
+/// crate's static library (with every crate type in `[lib]`) before the tests.
+fn deps_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>")
-        .to_path_buf()
+    exe.parent().expect("target/<profile>/deps").to_path_buf()
 }
 
 fn static_library() -> PathBuf {
-    let lib = profile_dir().join("libpushlock_ffi.a");
+    let lib = deps_dir().join("libpushlock_ffi.a");
     assert!(lib.exists(), "{} not built", lib.display());
     lib
 }
@@ -30,7 +28,7 @@ fn static_library() -> PathBuf {
 fn out_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = profile_dir().join("c-tests");
+        let dir = deps_dir().join("c-tests");
         std::fs::create_dir_all(&dir).expect("create c-tests dir");
         dir
     })
