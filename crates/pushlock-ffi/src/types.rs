@@ -1,0 +1,62 @@
+//! The kernel's C types, as `ntdef.h` / `wdm.h` spell them.
+
+/// `BOOLEAN`: 0 is `FALSE`, anything else `TRUE`.
+pub type BOOLEAN = u8;
+/// `ULONG`.
+pub type ULONG = u32;
+/// `ULONG_PTR`: an unsigned integer as wide as a pointer.
+pub type ULONG_PTR = usize;
+/// `NTSTATUS`.
+pub type NTSTATUS = i32;
+/// `KIRQL`: the simulated interrupt request level of the calling thread.
+pub type KIRQL = u8;
+/// `PKIRQL`.
+pub type PKIRQL = *mut KIRQL;
+/// `PVOID`.
+pub type PVOID = *mut core::ffi::c_void;
+/// `ERESOURCE_THREAD`: the identity of a resource owner (a thread, or an owner pointer
+/// whose two low bits are `11`).
+pub type ERESOURCE_THREAD = ULONG_PTR;
+/// `EX_PUSH_LOCK`: one machine word; initialize it with `FltInitializePushLock`.
+pub type EX_PUSH_LOCK = ULONG_PTR;
+/// `PEX_PUSH_LOCK`.
+pub type PEX_PUSH_LOCK = *mut EX_PUSH_LOCK;
+
+/// `STATUS_SUCCESS`.
+pub const STATUS_SUCCESS: NTSTATUS = 0;
+/// `TRUE`.
+pub const TRUE: BOOLEAN = 1;
+/// `FALSE`.
+pub const FALSE: BOOLEAN = 0;
+/// `PASSIVE_LEVEL`.
+pub const PASSIVE_LEVEL: KIRQL = 0;
+/// `APC_LEVEL`.
+pub const APC_LEVEL: KIRQL = 1;
+/// `DISPATCH_LEVEL`.
+pub const DISPATCH_LEVEL: KIRQL = 2;
+/// `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
+pub const FLT_PUSH_LOCK_ENABLE_AUTO_BOOST: ULONG = 1;
+/// `FLT_PUSH_LOCK_DISABLE_AUTO_BOOST`.
+pub const FLT_PUSH_LOCK_DISABLE_AUTO_BOOST: ULONG = 2;
+/// `FLAG_OWNER_POINTER_IS_THREAD` for `ExSetResourceOwnerPointerEx` (not supported
+/// here: the owner must be an owner pointer).
+pub const FLAG_OWNER_POINTER_IS_THREAD: ULONG = 1;
+
+/// `ERESOURCE`: opaque storage of the x64 size (0x68 bytes, 8-aligned) that C code
+/// embeds by value and initializes with `ExInitializeResourceLite`.
+#[repr(C)]
+pub struct ERESOURCE {
+    /// Reserved for the implementation.
+    pub Opaque: [u64; 13],
+}
+
+/// `PERESOURCE`.
+pub type PERESOURCE = *mut ERESOURCE;
+
+const _: () = assert!(core::mem::size_of::<ERESOURCE>() == 0x68);
+const _: () = assert!(core::mem::align_of::<ERESOURCE>() == 8);
+const _: () =
+    assert!(core::mem::size_of::<EX_PUSH_LOCK>() == core::mem::size_of::<pushlock::RawPushLock>());
+const _: () = assert!(
+    core::mem::align_of::<EX_PUSH_LOCK>() == core::mem::align_of::<pushlock::RawPushLock>()
+);

@@ -1,0 +1,192 @@
+//! Builds the C and C++ programs under `tests/c/` against the static library and
+//! runs them (SPEC C1, C2). Needs only the system's `cc` and `c++` (gcc/g++).
+
+#![cfg(not(loom))]
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/<profile>/deps`: where the test binary lives, and where cargo builds this
+/// crate's static library (with every crate type in `[lib]`) before the tests.
+fn deps_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent().expect("target/<profile>/deps").to_path_buf()
+}
+
+fn static_library() -> PathBuf {
+    let lib = deps_dir().join("libpushlock_ffi.a");
+    assert!(lib.exists(), "{} not built", lib.display());
+    lib
+}
+
+fn out_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = deps_dir().join("c-tests");
+        std::fs::create_dir_all(&dir).expect("create c-tests dir");
+        dir
+    })
+}
+
+/// Compiles `tests/c/<source>` with `compiler` and `flags`, linked against the static
+/// library; returns the executable.
+fn build(compiler: &str, source: &str, flags: &[&str]) -> PathBuf {
+    let exe = out_dir().join(source.replace('.', "_"));
+    let output = Command::new(compiler)
+        .args(flags)
+        .arg("-Wall")
+        .arg("-Wextra")
+        .arg("-Werror")
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(crate_dir().join("tests/c").join(source))
+        .arg("-o")
+        .arg(&exe)
+        .arg(static_library())
+        .args(["-lpthread", "-ldl", "-lm"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}"));
+    assert!(
+        output.status.success(),
+        "{compiler} {source} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+fn misuse_program() -> &'static PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| build("cc", "misuse.c", &["-std=c99"]))
+}
+
+fn run(exe: &Path, args: &[&str]) -> Output {
+    Command::new(exe)
+        .args(args)
+        .output()
+        .expect("run C program")
+}
+
+/// Runs one misuse case and checks it printed the stop code and aborted.
+fn assert_stops(case: &str, code: u32, sub_code: Option<usize>) {
+    let output = run(misuse_program(), &[case]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.signal(),
+        Some(libc_sigabrt()),
+        "{case}: expected an abort, got {:?}; stderr:\n{stderr}",
+        output.status
+    );
+    let stop = format!("*** STOP: 0x{code:08X} (");
+    assert!(
+        stderr.contains(&stop),
+        "{case}: no `{stop}` in stderr:\n{stderr}"
+    );
+    if let Some(sub_code) = sub_code {
+        let first = format!("{stop}0x{sub_code:016X},");
+        assert!(
+            stderr.contains(&first),
+            "{case}: no `{first}` in stderr:\n{stderr}"
+        );
+    }
+}
+
+fn libc_sigabrt() -> i32 {
+    6
+}
+
+#[test]
+fn c1_header_compiles_as_c99() {
+    build("cc", "readme_example.c", &["-std=c99", "-pedantic"]);
+}
+
+#[test]
+fn c1_header_compiles_as_cpp() {
+    build("c++", "header_cpp.cpp", &["-std=c++17"]);
+}
+
+#[test]
+fn c1_readme_example_runs() {
+    let exe = build("cc", "readme_example.c", &["-std=c99"]);
+    let output = run(&exe, &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "value = 42\n");
+}
+
+#[test]
+fn c1_minifilter_program_holds_every_invariant() {
+    let exe = build("cc", "minifilter.c", &["-std=c99", "-O2"]);
+    let output = run(&exe, &[]);
+    assert!(
+        output.status.success(),
+        "minifilter failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn c2_null_push_lock_is_a_stop() {
+    assert_stops("null_push_lock", 0xC4, Some(0xF000));
+}
+
+#[test]
+fn c2_null_resource_is_a_stop() {
+    assert_stops("null_resource", 0xC4, Some(0xF000));
+}
+
+#[test]
+fn c2_null_old_irql_is_a_stop() {
+    assert_stops("null_old_irql", 0xC4, Some(0xF000));
+}
+
+#[test]
+fn c2_releasing_an_unowned_resource_is_0xe3() {
+    assert_stops("unowned_release", 0xE3, None);
+}
+
+#[test]
+fn c2_releasing_for_a_bad_owner_is_0x16e() {
+    assert_stops("bad_release_owner", 0x16E, None);
+}
+
+#[test]
+fn c2_bad_push_lock_flags_are_0x152() {
+    assert_stops("bad_push_lock_flags", 0x152, Some(4));
+}
+
+#[test]
+fn c2_uninitialized_resource_is_a_stop() {
+    assert_stops("uninitialized_resource", 0xC4, Some(0xF001));
+}
+
+#[test]
+fn c2_deleted_resource_is_a_stop() {
+    assert_stops("deleted_resource", 0xC4, Some(0xF002));
+}
+
+#[test]
+fn c2_double_delete_is_a_stop() {
+    assert_stops("double_delete", 0xC4, Some(0xF002));
+}
+
+#[test]
+fn c2_deleting_an_owned_resource_is_a_stop() {
+    assert_stops("delete_owned", 0xC4, None);
+}
+
+#[test]
+fn c2_leave_without_enter_is_0xc4_0x3e() {
+    assert_stops("leave_without_enter", 0xC4, Some(0x3E));
+}
+
+#[test]
+fn c2_bad_owner_pointer_is_a_stop() {
+    assert_stops("bad_owner_pointer", 0xC4, Some(0xF003));
+}
