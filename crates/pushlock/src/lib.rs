@@ -11,6 +11,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod bugcheck;
+mod cache_aware;
 mod diagnostics;
 pub mod flt;
 mod push_lock;
@@ -21,6 +22,7 @@ mod sys;
 pub mod thread;
 mod verifier;
 
+pub use cache_aware::{CacheAwarePushLock, CacheAwareReadGuard, CacheAwareWriteGuard};
 pub use bugcheck::{BugCheck, bugcheck_name, codes, set_bugcheck_handler};
 pub use diagnostics::{LocksReport, locks};
 pub use push_lock::RawPushLock;
