@@ -1,4 +1,172 @@
-//! lockbench: the side-by-side benchmark report (lands with the lockbench issue).
-fn main() {
-    println!("lockbench: not yet");
+//! lockbench: the side-by-side reader/writer lock benchmark. See `docs/lockbench.md`.
+
+mod adapters;
+mod report;
+mod stats;
+mod workloads;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use report::{Report, Row, WriterWait};
+use std::path::PathBuf;
+use std::time::Duration;
+use workloads::{Sample, WORKLOADS, Workload};
+
+/// Side-by-side reader/writer lock benchmark.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// CI smoke run: 3 ms per run, threads 1 and 2.
+    #[arg(long)]
+    quick: bool,
+    /// Thread counts, comma separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 8, 16])]
+    threads: Vec<usize>,
+    /// Workloads (repeatable or comma list); default all.
+    #[arg(long, value_delimiter = ',')]
+    workload: Vec<String>,
+    /// Locks (comma list); default all.
+    #[arg(long, value_delimiter = ',')]
+    locks: Vec<String>,
+    /// Milliseconds per run.
+    #[arg(long, default_value_t = 40)]
+    duration: u64,
+    /// Runs per point (the table shows the median).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Output folder for report.json and report.svg.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// One point of the sweep.
+struct Point {
+    lock: &'static str,
+    name: &'static str,
+    workload: Workload,
+    threads: usize,
+    samples: Vec<Sample>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = Args::parse();
+    if args.quick {
+        args.duration = 3;
+        args.threads = vec![1, 2];
+    }
+    let locks: Vec<&'static str> = adapters::all_lock_names()
+        .into_iter()
+        .filter(|l| args.locks.is_empty() || args.locks.iter().any(|a| a.eq_ignore_ascii_case(l)))
+        .collect();
+    for wanted in &args.workload {
+        if !WORKLOADS.iter().any(|(n, _)| n == wanted) {
+            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.0).collect();
+            return Err(format!("unknown workload {wanted}; known: {}", names.join(", ")).into());
+        }
+    }
+    let mut points = Vec::new();
+    for &(name, workload) in WORKLOADS {
+        if !args.workload.is_empty() && !args.workload.iter().any(|w| w == name) {
+            continue;
+        }
+        let thread_counts: Vec<usize> = if workload.single_threaded() {
+            vec![1]
+        } else if workload == Workload::ReadStorm {
+            args.threads.iter().copied().filter(|&t| t >= 2).collect()
+        } else {
+            args.threads.clone()
+        };
+        for threads in thread_counts {
+            for &lock in &locks {
+                points.push(Point {
+                    lock,
+                    name,
+                    workload,
+                    threads,
+                    samples: Vec::new(),
+                });
+            }
+        }
+    }
+    let duration = Duration::from_millis(args.duration);
+    let progress = ProgressBar::with_draw_target(
+        Some((points.len() * args.runs) as u64),
+        ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} {msg} (eta {eta})",
+    )?);
+    // Interleaved: run 1 of every lock and point, then run 2, ...
+    for run in 0..args.runs {
+        for point in &mut points {
+            progress.set_message(format!(
+                "run {} {} {} x{}",
+                run + 1,
+                point.lock,
+                point.name,
+                point.threads
+            ));
+            let sample = with_lock!(point.lock, L => workloads::measure::<L>(point.workload, point.threads, duration));
+            point.samples.push(sample);
+            progress.inc(1);
+        }
+    }
+    progress.finish_and_clear();
+
+    let mut report = Report {
+        machine: format!(
+            "{} CPUs, {} {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
+        duration_ms: args.duration,
+        runs: args.runs,
+        rows: points.iter().map(summarise).collect(),
+    };
+    report.compute_ratios();
+    print!("{}", report::table::render(&report));
+
+    let out =
+        args.out.unwrap_or_else(|| {
+            PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_string()
+            }))
+            .join("lockbench")
+        });
+    std::fs::create_dir_all(&out)?;
+    let out = std::fs::canonicalize(&out)?;
+    let json = out.join("report.json");
+    let svg = out.join("report.svg");
+    report::json::write(&report, &json)?;
+    report::svg::write(&report, &svg)?;
+    println!("\nreport: {}\nplot:   {}", json.display(), svg.display());
+    Ok(())
+}
+
+/// Medians over a point's runs.
+fn summarise(point: &Point) -> Row {
+    let med = |f: &dyn Fn(&Sample) -> f64| {
+        stats::median(&point.samples.iter().map(f).collect::<Vec<_>>())
+    };
+    let ops_per_sec = med(&|s| s.ops_per_sec);
+    let writer_wait = (point.workload == Workload::ReadStorm).then(|| WriterWait {
+        p50_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 50.0) as f64) as u64,
+        p99_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 99.0) as f64) as u64,
+        max_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 100.0) as f64) as u64,
+    });
+    Row {
+        lock: point.lock.to_string(),
+        workload: point.name.to_string(),
+        threads: point.threads,
+        ops_per_sec,
+        ns_per_op: point
+            .workload
+            .single_threaded()
+            .then(|| 1e9 / ops_per_sec.max(1e-9)),
+        ratio: None,
+        jain: med(&|s| stats::jain_index(&s.per_thread)),
+        min_max_share: med(&|s| stats::min_max_share(&s.per_thread)),
+        writer_wait,
+    }
 }

@@ -22,8 +22,8 @@ mod sys;
 pub mod thread;
 mod verifier;
 
-pub use cache_aware::{CacheAwarePushLock, CacheAwareReadGuard, CacheAwareWriteGuard};
 pub use bugcheck::{BugCheck, bugcheck_name, codes, set_bugcheck_handler};
+pub use cache_aware::{CacheAwarePushLock, CacheAwareReadGuard, CacheAwareWriteGuard};
 pub use diagnostics::{LocksReport, locks};
 pub use push_lock::RawPushLock;
 #[cfg(not(loom))]

@@ -88,7 +88,10 @@ fn p11_reader_on_any_shard_blocks_writer() {
     let lock = CacheAwarePushLock::with_shards(4, ());
     for shard in 0..4 {
         let guard = lock.read_on_shard(shard);
-        assert!(lock.try_write().is_none(), "writer passed reader on {shard}");
+        assert!(
+            lock.try_write().is_none(),
+            "writer passed reader on {shard}"
+        );
         // try_write released the shards it took before failing.
         for other in 0..4 {
             assert_eq!(lock.shard_is_locked(other), other == shard);
@@ -101,7 +104,11 @@ fn p11_reader_on_any_shard_blocks_writer() {
 #[test]
 fn p11_stress_mixed_invariants() {
     let done = watchdog();
-    let rounds = if cfg!(debug_assertions) { 2_000 } else { 20_000 };
+    let rounds = if cfg!(debug_assertions) {
+        2_000
+    } else {
+        20_000
+    };
     let lock = Arc::new(CacheAwarePushLock::with_shards(4, 0u64));
     let writers = Arc::new(AtomicUsize::new(0));
     let readers = Arc::new(AtomicUsize::new(0));
