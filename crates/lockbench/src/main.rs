@@ -154,6 +154,7 @@ fn summarise(point: &Point) -> Row {
         p50_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 50.0) as f64) as u64,
         p99_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 99.0) as f64) as u64,
         max_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 100.0) as f64) as u64,
+        writes: med(&|s| s.writer_waits_ns.len() as f64) as u64,
     });
     Row {
         lock: point.lock.to_string(),

@@ -18,6 +18,8 @@ pub struct WriterWait {
     pub p99_ns: u64,
     /// Longest wait.
     pub max_ns: u64,
+    /// How many writes the writer got in per run (median): few writes make p99 = max.
+    pub writes: u64,
 }
 
 /// One lock × workload × threads point.

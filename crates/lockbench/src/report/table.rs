@@ -8,7 +8,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<22} {:<18} {:>3} {:>14} {:>7} {:>6} {:>7} {:>22}",
+        "{:<22} {:<18} {:>3} {:>14} {:>7} {:>6} {:>7} {:>30}",
         "lock",
         "workload",
         "thr",
@@ -16,23 +16,24 @@ pub fn render(report: &Report) -> String {
         "vs pl",
         "jain",
         "min/max",
-        "ns/op | writer p50/p99/max µs"
+        "ns/op | writer p50/p99/max µs (writes)"
     );
     for row in &report.rows {
         let ratio = row.ratio.map_or("-".to_string(), |r| format!("{r:.2}"));
         let extra = match (&row.ns_per_op, &row.writer_wait) {
             (Some(ns), _) => format!("{ns:.1} ns"),
             (_, Some(w)) => format!(
-                "{:.1}/{:.1}/{:.1}",
+                "{:.1}/{:.1}/{:.1} ({})",
                 w.p50_ns as f64 / 1e3,
                 w.p99_ns as f64 / 1e3,
-                w.max_ns as f64 / 1e3
+                w.max_ns as f64 / 1e3,
+                w.writes
             ),
             _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "{:<22} {:<18} {:>3} {:>14.0} {:>7} {:>6.3} {:>7.3} {:>22}",
+            "{:<22} {:<18} {:>3} {:>14.0} {:>7} {:>6.3} {:>7.3} {:>30}",
             row.lock,
             row.workload,
             row.threads,
