@@ -16,11 +16,11 @@ use workloads::{Sample, WORKLOADS, Workload};
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// CI smoke run: 3 ms per run, threads 1 and 2.
+    /// CI smoke run: 3 ms per run and threads 1,2 (unless given explicitly).
     #[arg(long)]
     quick: bool,
-    /// Thread counts, comma separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 8, 16])]
+    /// Thread counts, comma separated [default: 1,2,4,8,16].
+    #[arg(long, value_delimiter = ',')]
     threads: Vec<usize>,
     /// Workloads (repeatable or comma list); default all.
     #[arg(long, value_delimiter = ',')]
@@ -28,9 +28,9 @@ struct Args {
     /// Locks (comma list); default all.
     #[arg(long, value_delimiter = ',')]
     locks: Vec<String>,
-    /// Milliseconds per run.
-    #[arg(long, default_value_t = 40)]
-    duration: u64,
+    /// Milliseconds per run [default: 30].
+    #[arg(long)]
+    duration: Option<u64>,
     /// Runs per point (the table shows the median).
     #[arg(long, default_value_t = 5)]
     runs: usize,
@@ -50,9 +50,18 @@ struct Point {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = Args::parse();
-    if args.quick {
-        args.duration = 3;
-        args.threads = vec![1, 2];
+    if args.threads.is_empty() {
+        args.threads = if args.quick { vec![1, 2] } else { vec![1, 2, 4, 8, 16] };
+    }
+    if args.threads.contains(&0) || args.runs == 0 {
+        return Err("--threads and --runs must be at least 1".into());
+    }
+    let duration_ms = args.duration.unwrap_or(if args.quick { 3 } else { 30 });
+    for wanted in &args.locks {
+        if !adapters::all_lock_names().iter().any(|l| l.eq_ignore_ascii_case(wanted)) {
+            let names = adapters::all_lock_names().join(", ");
+            return Err(format!("unknown lock {wanted}; known: {names}").into());
+        }
     }
     let locks: Vec<&'static str> = adapters::all_lock_names()
         .into_iter()
@@ -88,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let duration = Duration::from_millis(args.duration);
+    let duration = Duration::from_millis(duration_ms);
     let progress = ProgressBar::with_draw_target(
         Some((points.len() * args.runs) as u64),
         ProgressDrawTarget::stderr(),
@@ -120,7 +129,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::env::consts::OS,
             std::env::consts::ARCH
         ),
-        duration_ms: args.duration,
+        duration_ms,
         runs: args.runs,
         rows: points.iter().map(summarise).collect(),
     };

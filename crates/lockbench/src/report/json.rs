@@ -37,6 +37,7 @@ mod tests {
                         p50_ns: 1,
                         p99_ns: 20,
                         max_ns: 30,
+                        writes: 9,
                     }),
                 },
                 Row {
@@ -52,6 +53,7 @@ mod tests {
                         p50_ns: 1,
                         p99_ns: 10,
                         max_ns: 30,
+                        writes: 9,
                     }),
                 },
             ],
