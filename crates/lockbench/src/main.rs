@@ -51,14 +51,21 @@ struct Point {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = Args::parse();
     if args.threads.is_empty() {
-        args.threads = if args.quick { vec![1, 2] } else { vec![1, 2, 4, 8, 16] };
+        args.threads = if args.quick {
+            vec![1, 2]
+        } else {
+            vec![1, 2, 4, 8, 16]
+        };
     }
     if args.threads.contains(&0) || args.runs == 0 {
         return Err("--threads and --runs must be at least 1".into());
     }
     let duration_ms = args.duration.unwrap_or(if args.quick { 3 } else { 30 });
     for wanted in &args.locks {
-        if !adapters::all_lock_names().iter().any(|l| l.eq_ignore_ascii_case(wanted)) {
+        if !adapters::all_lock_names()
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(wanted))
+        {
             let names = adapters::all_lock_names().join(", ");
             return Err(format!("unknown lock {wanted}; known: {names}").into());
         }
