@@ -30,7 +30,7 @@ pub fn render(report: &Report) -> String {
         let extra = if latency {
             "ns/pair"
         } else if storm {
-            "writer wait p50 / p99 / max (µs)"
+            "writer wait p50 / p99 / max (µs), writes per run"
         } else {
             ""
         };
@@ -44,10 +44,11 @@ pub fn render(report: &Report) -> String {
             let extra = match (&row.ns_per_op, &row.writer_wait) {
                 (Some(ns), _) => format!("{ns:.1}"),
                 (_, Some(w)) => format!(
-                    "{:.2} / {:.2} / {:.1}",
+                    "{:.2} / {:.2} / {:.1}, {}",
                     w.p50_ns as f64 / 1e3,
                     w.p99_ns as f64 / 1e3,
-                    w.max_ns as f64 / 1e3
+                    w.max_ns as f64 / 1e3,
+                    w.writes
                 ),
                 _ => String::new(),
             };
