@@ -166,11 +166,23 @@ fn summarise(point: &Point) -> Row {
         stats::median(&point.samples.iter().map(f).collect::<Vec<_>>())
     };
     let ops_per_sec = med(&|s| s.ops_per_sec);
-    let writer_wait = (point.workload == Workload::ReadStorm).then(|| WriterWait {
-        p50_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 50.0) as f64) as u64,
-        p99_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 99.0) as f64) as u64,
-        max_ns: med(&|s| stats::percentile(&s.writer_waits_ns, 100.0) as f64) as u64,
-        writes: med(&|s| s.writer_waits_ns.len() as f64) as u64,
+    // The writer's waits are pooled over every run before taking percentiles: an
+    // oversubscribed run may let the writer in only a few times, and a per-run p99
+    // of three samples is just their max.
+    let writer_wait = (point.workload == Workload::ReadStorm).then(|| {
+        let mut waits: Vec<u64> = point
+            .samples
+            .iter()
+            .flat_map(|s| s.writer_waits_ns.iter().copied())
+            .collect();
+        waits.sort_unstable();
+        WriterWait {
+            p50_ns: stats::percentile(&waits, 50.0),
+            p99_ns: stats::percentile(&waits, 99.0),
+            max_ns: stats::percentile(&waits, 100.0),
+            // Rounded up: 0 only when the writer never got in.
+            writes: waits.len().div_ceil(point.samples.len().max(1)) as u64,
+        }
     });
     Row {
         lock: point.lock.to_string(),

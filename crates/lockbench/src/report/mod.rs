@@ -68,6 +68,8 @@ impl Report {
                 b.lock == BASELINE && b.workload == row.workload && b.threads == row.threads
             });
             row.ratio = base.and_then(|b| match (&row.writer_wait, &b.writer_wait) {
+                // No writes on either side: nothing to compare.
+                (Some(mine), Some(theirs)) if mine.writes == 0 || theirs.writes == 0 => None,
                 (Some(mine), Some(theirs)) => {
                     Some(theirs.p99_ns as f64 / mine.p99_ns.max(1) as f64)
                 }
