@@ -21,6 +21,7 @@
 
 use crate::push_lock::RawPushLock;
 use crate::sys::UnsafeCell;
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 
 /// One push lock alone on a 128-byte line (two 64-byte lines: adjacent-line prefetch).
@@ -177,7 +178,11 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
     pub fn read_on_shard(&self, shard: usize) -> CacheAwareReadGuard<'_, T> {
         let shard = shard % self.shards.len();
         self.shards[shard].lock.acquire_shared();
-        CacheAwareReadGuard { lock: self, shard }
+        CacheAwareReadGuard {
+            lock: self,
+            shard,
+            _not_send: PhantomData,
+        }
     }
 
     /// Shared access if the caller's slot is free of writers now.
@@ -197,7 +202,11 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
             .lock
             .try_acquire_shared()
             // Lazily: a guard built on failure would release a slot it never took.
-            .then(|| CacheAwareReadGuard { lock: self, shard })
+            .then(|| CacheAwareReadGuard {
+                lock: self,
+                shard,
+                _not_send: PhantomData,
+            })
     }
 
     /// Exclusive access: acquires every slot in index order.
@@ -213,7 +222,10 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
         for shard in self.shards.iter() {
             shard.lock.acquire_exclusive();
         }
-        CacheAwareWriteGuard { lock: self }
+        CacheAwareWriteGuard {
+            lock: self,
+            _not_send: PhantomData,
+        }
     }
 
     /// Exclusive access if every slot is free now; on failure releases the slots it
@@ -238,7 +250,10 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
                 return None;
             }
         }
-        Some(CacheAwareWriteGuard { lock: self })
+        Some(CacheAwareWriteGuard {
+            lock: self,
+            _not_send: PhantomData,
+        })
     }
 
     /// Whether slot `shard` is held (shared or exclusive). For tests.
@@ -273,6 +288,9 @@ impl<T: ?Sized> core::fmt::Debug for CacheAwarePushLock<T> {
 pub struct CacheAwareReadGuard<'a, T: ?Sized> {
     lock: &'a CacheAwarePushLock<T>,
     shard: usize,
+    /// `!Send`, like `std`'s guards: the push lock is released by the thread that
+    /// acquired it (the verifier tracks holds per thread).
+    _not_send: PhantomData<*const ()>,
 }
 
 impl<T: ?Sized> CacheAwareReadGuard<'_, T> {
@@ -307,6 +325,8 @@ impl<T: ?Sized> Drop for CacheAwareReadGuard<'_, T> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct CacheAwareWriteGuard<'a, T: ?Sized> {
     lock: &'a CacheAwarePushLock<T>,
+    /// `!Send`: released by the acquiring thread (see [`CacheAwareReadGuard`]).
+    _not_send: PhantomData<*const ()>,
 }
 
 // SAFETY: a write guard hands out `&T` through `&self`, so sharing it needs `T: Sync`.
