@@ -74,29 +74,28 @@ fn default_shard_count() -> usize {
     }
 }
 
-/// The calling thread's slot among `count` slots.
+/// The calling thread's slot number (not yet reduced to a shard index).
 #[cfg(not(loom))]
-fn current_slot(count: usize) -> usize {
+fn current_slot() -> usize {
     use crate::sys::atomic::{AtomicUsize, Ordering};
     use std::cell::Cell;
     static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
     std::thread_local! {
         static SLOT: Cell<usize> = const { Cell::new(usize::MAX) };
     }
-    let slot = SLOT.with(|slot| {
+    SLOT.with(|slot| {
         if slot.get() == usize::MAX {
             // Relaxed: a round-robin hint only; nothing is published through it.
             slot.set(NEXT_SLOT.fetch_add(1, Ordering::Relaxed));
         }
         slot.get()
-    });
-    slot % count
+    })
 }
 
-/// The calling thread's slot among `count` slots (loom: from the model's thread id).
+/// The calling thread's slot number (loom: from the model's thread id).
 #[cfg(loom)]
-fn current_slot(count: usize) -> usize {
-    (crate::sys::thread_id() >> 3) % count
+fn current_slot() -> usize {
+    crate::sys::thread_id() >> 3
 }
 
 impl<T> CacheAwarePushLock<T> {
@@ -169,20 +168,37 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
     /// assert_eq!(*a + *b, 2);
     /// ```
     pub fn read(&self) -> CacheAwareReadGuard<'_, T> {
-        self.read_on_shard(current_slot(self.shards.len()))
+        self.read_on_index(self.shard_of(current_slot()))
     }
 
-    /// Shared access on slot `shard` (modulo the slot count). For models and tests
-    /// that must choose the slot; [`read`](Self::read) picks it per thread.
-    #[doc(hidden)]
-    pub fn read_on_shard(&self, shard: usize) -> CacheAwareReadGuard<'_, T> {
-        let shard = shard % self.shards.len();
+    /// `slot` reduced to a shard index: a mask for the usual power-of-two count (no
+    /// division on the read path), a remainder otherwise.
+    #[inline]
+    fn shard_of(&self, slot: usize) -> usize {
+        let count = self.shards.len();
+        if count.is_power_of_two() {
+            slot & (count - 1)
+        } else {
+            slot % count
+        }
+    }
+
+    /// Shared access on shard `shard`, already reduced below the shard count.
+    #[inline]
+    fn read_on_index(&self, shard: usize) -> CacheAwareReadGuard<'_, T> {
         self.shards[shard].lock.acquire_shared();
         CacheAwareReadGuard {
             lock: self,
             shard,
             _not_send: PhantomData,
         }
+    }
+
+    /// Shared access on slot `shard` (modulo the slot count). For models and tests
+    /// that must choose the slot; [`read`](Self::read) picks it per thread.
+    #[doc(hidden)]
+    pub fn read_on_shard(&self, shard: usize) -> CacheAwareReadGuard<'_, T> {
+        self.read_on_index(self.shard_of(shard))
     }
 
     /// Shared access if the caller's slot is free of writers now.
@@ -197,7 +213,7 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
     /// assert!(lock.try_read().is_some());
     /// ```
     pub fn try_read(&self) -> Option<CacheAwareReadGuard<'_, T>> {
-        let shard = current_slot(self.shards.len());
+        let shard = self.shard_of(current_slot());
         self.shards[shard]
             .lock
             .try_acquire_shared()
