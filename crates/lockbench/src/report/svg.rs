@@ -45,6 +45,8 @@ pub fn write(report: &Report, path: &Path) -> Result<(), Box<dyn std::error::Err
             .configure_mesh()
             .x_desc("threads")
             .y_desc("Mops/s")
+            // One label per power of two (the axis is log2 threads).
+            .x_labels(x_max as usize + 1)
             .x_label_formatter(&|x| format!("{}", 2f64.powf(*x).round()))
             .draw()?;
         for (index, lock) in locks.iter().enumerate() {
