@@ -19,7 +19,7 @@ struct Args {
     /// CI smoke run: 3 ms per run and threads 1,2 (unless given explicitly).
     #[arg(long)]
     quick: bool,
-    /// Thread counts, comma separated [default: 1,2,4,8,16].
+    /// Thread counts, comma separated [default: 1,2,8,16].
     #[arg(long, value_delimiter = ',')]
     threads: Vec<usize>,
     /// Workloads (repeatable or comma list); default all.
@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.threads = if args.quick {
             vec![1, 2]
         } else {
-            vec![1, 2, 4, 8, 16]
+            vec![1, 2, 8, 16]
         };
     }
     if args.threads.contains(&0) || args.runs == 0 {
