@@ -56,3 +56,30 @@ fn p11_loom_readers_on_two_shards_then_writer() {
         assert!(lock.try_write().is_some());
     });
 }
+
+#[test]
+fn p11_loom_failed_try_write_backs_out_of_taken_shards() {
+    loom::model(|| {
+        let lock = Arc::new(CacheAwarePushLock::with_shards(2, 0usize));
+        let reader_lock = lock.clone();
+        // A reader holds shard 1 for the whole model: every try_write must fail.
+        let held = lock.read_on_shard(1);
+        let writer = thread::spawn(move || {
+            let failed = reader_lock.try_write().is_none();
+            // Whatever it took on the way (shard 0) it gave back.
+            assert!(!reader_lock.shard_is_locked_exclusive(0));
+            failed
+        });
+        // A reader on shard 0 gets in before, during or after the failed try_write
+        // (it may briefly find shard 0 taken: the blocking read waits it out).
+        let seen = *lock.read_on_shard(0);
+        assert_eq!(seen, 0);
+        assert!(
+            writer.join().unwrap(),
+            "try_write passed a reader on shard 1"
+        );
+        drop(held);
+        *lock.write() += 1;
+        assert_eq!(*lock.read_on_shard(1), 1);
+    });
+}
