@@ -1,4 +1,201 @@
-//! lockbench: the side-by-side benchmark report (lands with the lockbench issue).
-fn main() {
-    println!("lockbench: not yet");
+//! lockbench: the side-by-side reader/writer lock benchmark. See `docs/lockbench.md`.
+
+mod adapters;
+mod report;
+mod stats;
+mod workloads;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use report::{Report, Row, WriterWait};
+use std::path::PathBuf;
+use std::time::Duration;
+use workloads::{Sample, WORKLOADS, Workload};
+
+/// Side-by-side reader/writer lock benchmark.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// CI smoke run: 3 ms per run and threads 1,2 (unless given explicitly).
+    #[arg(long)]
+    quick: bool,
+    /// Thread counts, comma separated [default: 1,2,8,16].
+    #[arg(long, value_delimiter = ',')]
+    threads: Vec<usize>,
+    /// Workloads (repeatable or comma list); default all.
+    #[arg(long, value_delimiter = ',')]
+    workload: Vec<String>,
+    /// Locks (comma list); default all.
+    #[arg(long, value_delimiter = ',')]
+    locks: Vec<String>,
+    /// Milliseconds per run [default: 30].
+    #[arg(long)]
+    duration: Option<u64>,
+    /// Runs per point (the table shows the median).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Output folder for report.json and report.svg.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// One point of the sweep.
+struct Point {
+    lock: &'static str,
+    name: &'static str,
+    workload: Workload,
+    threads: usize,
+    samples: Vec<Sample>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = Args::parse();
+    if args.threads.is_empty() {
+        args.threads = if args.quick {
+            vec![1, 2]
+        } else {
+            vec![1, 2, 8, 16]
+        };
+    }
+    if args.threads.contains(&0) || args.runs == 0 {
+        return Err("--threads and --runs must be at least 1".into());
+    }
+    let duration_ms = args.duration.unwrap_or(if args.quick { 3 } else { 30 });
+    for wanted in &args.locks {
+        if !adapters::all_lock_names()
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(wanted))
+        {
+            let names = adapters::all_lock_names().join(", ");
+            return Err(format!("unknown lock {wanted}; known: {names}").into());
+        }
+    }
+    let locks: Vec<&'static str> = adapters::all_lock_names()
+        .into_iter()
+        .filter(|l| args.locks.is_empty() || args.locks.iter().any(|a| a.eq_ignore_ascii_case(l)))
+        .collect();
+    for wanted in &args.workload {
+        if !WORKLOADS.iter().any(|(n, _)| n == wanted) {
+            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.0).collect();
+            return Err(format!("unknown workload {wanted}; known: {}", names.join(", ")).into());
+        }
+    }
+    let mut points = Vec::new();
+    for &(name, workload) in WORKLOADS {
+        if !args.workload.is_empty() && !args.workload.iter().any(|w| w == name) {
+            continue;
+        }
+        let thread_counts: Vec<usize> = if workload.single_threaded() {
+            vec![1]
+        } else if workload == Workload::ReadStorm {
+            args.threads.iter().copied().filter(|&t| t >= 2).collect()
+        } else {
+            args.threads.clone()
+        };
+        for threads in thread_counts {
+            for &lock in &locks {
+                points.push(Point {
+                    lock,
+                    name,
+                    workload,
+                    threads,
+                    samples: Vec::new(),
+                });
+            }
+        }
+    }
+    let duration = Duration::from_millis(duration_ms);
+    let progress = ProgressBar::with_draw_target(
+        Some((points.len() * args.runs) as u64),
+        ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} {msg} (eta {eta})",
+    )?);
+    // Interleaved: run 1 of every lock and point, then run 2, ...
+    for run in 0..args.runs {
+        for point in &mut points {
+            progress.set_message(format!(
+                "run {} {} {} x{}",
+                run + 1,
+                point.lock,
+                point.name,
+                point.threads
+            ));
+            let sample = with_lock!(point.lock, L => workloads::measure::<L>(point.workload, point.threads, duration));
+            point.samples.push(sample);
+            progress.inc(1);
+        }
+    }
+    progress.finish_and_clear();
+
+    let mut report = Report {
+        machine: format!(
+            "{} CPUs, {} {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
+        duration_ms,
+        runs: args.runs,
+        rows: points.iter().map(summarise).collect(),
+    };
+    report.compute_ratios();
+    print!("{}", report::table::render(&report));
+
+    let out =
+        args.out.unwrap_or_else(|| {
+            PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_string()
+            }))
+            .join("lockbench")
+        });
+    std::fs::create_dir_all(&out)?;
+    let out = std::fs::canonicalize(&out)?;
+    let json = out.join("report.json");
+    let svg = out.join("report.svg");
+    report::json::write(&report, &json)?;
+    report::svg::write(&report, &svg)?;
+    println!("\nreport: {}\nplot:   {}", json.display(), svg.display());
+    Ok(())
+}
+
+/// Medians over a point's runs.
+fn summarise(point: &Point) -> Row {
+    let med = |f: &dyn Fn(&Sample) -> f64| {
+        stats::median(&point.samples.iter().map(f).collect::<Vec<_>>())
+    };
+    let ops_per_sec = med(&|s| s.ops_per_sec);
+    // The writer's waits are pooled over every run before taking percentiles: an
+    // oversubscribed run may let the writer in only a few times, and a per-run p99
+    // of three samples is just their max.
+    let writer_wait = (point.workload == Workload::ReadStorm).then(|| {
+        let mut waits: Vec<u64> = point
+            .samples
+            .iter()
+            .flat_map(|s| s.writer_waits_ns.iter().copied())
+            .collect();
+        waits.sort_unstable();
+        WriterWait {
+            p50_ns: stats::percentile(&waits, 50.0),
+            p99_ns: stats::percentile(&waits, 99.0),
+            max_ns: stats::percentile(&waits, 100.0),
+            // Rounded up: 0 only when the writer never got in.
+            writes: waits.len().div_ceil(point.samples.len().max(1)) as u64,
+        }
+    });
+    Row {
+        lock: point.lock.to_string(),
+        workload: point.name.to_string(),
+        threads: point.threads,
+        ops_per_sec,
+        ns_per_op: point
+            .workload
+            .single_threaded()
+            .then(|| 1e9 / ops_per_sec.max(1e-9)),
+        ratio: None,
+        jain: med(&|s| stats::jain_index(&s.per_thread)),
+        min_max_share: med(&|s| stats::min_max_share(&s.per_thread)),
+        writer_wait,
+    }
 }

@@ -11,6 +11,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod bugcheck;
+mod cache_aware;
 mod diagnostics;
 pub mod flt;
 mod push_lock;
@@ -22,6 +23,7 @@ pub mod thread;
 mod verifier;
 
 pub use bugcheck::{BugCheck, bug_check, bugcheck_name, codes, set_bugcheck_handler};
+pub use cache_aware::{CacheAwarePushLock, CacheAwareReadGuard, CacheAwareWriteGuard};
 pub use diagnostics::{
     CycleStep, DeadlockCycle, LocksReport, OwnerSnapshot, PushLockSnapshot, ResourceSnapshot,
     WaiterSnapshot, locks,

@@ -1,0 +1,285 @@
+//! The workloads and the harness that runs one measurement: threads start on a
+//! barrier, run until a flag drops, and count their own operations.
+
+use crate::adapters::{BenchLock, Data, Padded};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// What the threads do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// One thread, shared acquire+release pairs (reported as ns per pair).
+    LatencyShared,
+    /// One thread, exclusive acquire+release pairs (reported as ns per pair).
+    LatencyExclusive,
+    /// Every thread: reads with probability `reads_per_mille`/1000, else writes;
+    /// `short` adds about 100 ns of work on the data inside each hold.
+    Mix {
+        /// Reads per thousand operations.
+        reads_per_mille: u32,
+        /// A short critical section instead of an empty one.
+        short: bool,
+    },
+    /// One writer measures each acquire's wait while the other threads read.
+    ReadStorm,
+}
+
+/// Every workload with its command-line name.
+pub const WORKLOADS: &[(&str, Workload)] = &[
+    ("latency-shared", Workload::LatencyShared),
+    ("latency-exclusive", Workload::LatencyExclusive),
+    (
+        "read-only",
+        Workload::Mix {
+            reads_per_mille: 1000,
+            short: false,
+        },
+    ),
+    (
+        "read-only-cs",
+        Workload::Mix {
+            reads_per_mille: 1000,
+            short: true,
+        },
+    ),
+    (
+        "99-1",
+        Workload::Mix {
+            reads_per_mille: 990,
+            short: false,
+        },
+    ),
+    (
+        "99-1-cs",
+        Workload::Mix {
+            reads_per_mille: 990,
+            short: true,
+        },
+    ),
+    (
+        "90-10",
+        Workload::Mix {
+            reads_per_mille: 900,
+            short: false,
+        },
+    ),
+    (
+        "90-10-cs",
+        Workload::Mix {
+            reads_per_mille: 900,
+            short: true,
+        },
+    ),
+    (
+        "write-only",
+        Workload::Mix {
+            reads_per_mille: 0,
+            short: false,
+        },
+    ),
+    (
+        "write-only-cs",
+        Workload::Mix {
+            reads_per_mille: 0,
+            short: true,
+        },
+    ),
+    ("read-storm", Workload::ReadStorm),
+];
+
+impl Workload {
+    /// Whether the workload runs on one thread whatever `--threads` says.
+    pub fn single_threaded(self) -> bool {
+        matches!(self, Workload::LatencyShared | Workload::LatencyExclusive)
+    }
+}
+
+/// One measurement of one lock.
+#[derive(Clone, Debug, Default)]
+pub struct Sample {
+    /// Operations (acquire+release pairs) per second, all threads together
+    /// (the readers only, for the read storm).
+    pub ops_per_sec: f64,
+    /// Operations per thread (the readers only, for the read storm).
+    pub per_thread: Vec<u64>,
+    /// The writer's waits in ns, sorted (read storm only).
+    pub writer_waits_ns: Vec<u64>,
+}
+
+/// About 100 ns of work on the protected data: a fixed read pass over the array.
+fn short_read(data: &Data) -> u64 {
+    let mut sum = 0u64;
+    for _ in 0..6 {
+        for value in data.iter() {
+            sum = sum.wrapping_mul(31).wrapping_add(black_box(*value));
+        }
+    }
+    sum
+}
+
+/// About 100 ns of work on the protected data: a fixed update pass over the array.
+fn short_write(data: &mut Data) {
+    for round in 0..6u64 {
+        for value in data.iter_mut() {
+            *value = black_box(value.wrapping_mul(31).wrapping_add(round));
+        }
+    }
+}
+
+/// A per-thread xorshift generator (cheap, no shared state).
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Runs `workload` on a fresh `L` with `threads` threads for `duration`.
+pub fn measure<L: BenchLock>(workload: Workload, threads: usize, duration: Duration) -> Sample {
+    match workload {
+        Workload::LatencyShared => latency::<L>(false, duration),
+        Workload::LatencyExclusive => latency::<L>(true, duration),
+        Workload::Mix {
+            reads_per_mille,
+            short,
+        } => mix::<L>(reads_per_mille, short, threads, duration),
+        Workload::ReadStorm => read_storm::<L>(threads.max(2), duration),
+    }
+}
+
+fn latency<L: BenchLock>(exclusive: bool, duration: Duration) -> Sample {
+    let lock = Padded(L::new([1; 16]));
+    let start = Instant::now();
+    let mut ops = 0u64;
+    while start.elapsed() < duration {
+        for _ in 0..1024 {
+            if exclusive {
+                lock.0.write(|d| {
+                    black_box(d);
+                });
+            } else {
+                lock.0.read(|d| {
+                    black_box(d);
+                });
+            }
+        }
+        ops += 1024;
+    }
+    Sample {
+        ops_per_sec: ops as f64 / start.elapsed().as_secs_f64(),
+        per_thread: vec![ops],
+        writer_waits_ns: Vec::new(),
+    }
+}
+
+fn mix<L: BenchLock>(
+    reads_per_mille: u32,
+    short: bool,
+    threads: usize,
+    duration: Duration,
+) -> Sample {
+    let lock = Arc::new(Padded(L::new([1; 16])));
+    let stop = Arc::new(Padded(AtomicBool::new(false)));
+    let barrier = Arc::new(Barrier::new(threads + 1));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let (lock, stop, barrier) = (lock.clone(), stop.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
+                let mut ops = 0u64;
+                barrier.wait();
+                while !stop.0.load(Ordering::Relaxed) {
+                    if (rng.next() % 1000) < u64::from(reads_per_mille) {
+                        lock.0.read(|d| {
+                            if short {
+                                black_box(short_read(d));
+                            } else {
+                                black_box(d);
+                            }
+                        });
+                    } else {
+                        lock.0.write(|d| {
+                            if short {
+                                short_write(d)
+                            } else {
+                                d[0] = d[0].wrapping_add(1)
+                            }
+                        });
+                    }
+                    ops += 1;
+                }
+                ops
+            })
+        })
+        .collect();
+    barrier.wait();
+    let start = Instant::now();
+    std::thread::sleep(duration);
+    stop.0.store(true, Ordering::Relaxed);
+    let per_thread: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let elapsed = start.elapsed().as_secs_f64();
+    Sample {
+        ops_per_sec: per_thread.iter().sum::<u64>() as f64 / elapsed,
+        per_thread,
+        writer_waits_ns: Vec::new(),
+    }
+}
+
+fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
+    let lock = Arc::new(Padded(L::new([1; 16])));
+    let stop = Arc::new(Padded(AtomicBool::new(false)));
+    let barrier = Arc::new(Barrier::new(threads + 1));
+    let readers: Vec<_> = (0..threads - 1)
+        .map(|_| {
+            let (lock, stop, barrier) = (lock.clone(), stop.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut ops = 0u64;
+                barrier.wait();
+                while !stop.0.load(Ordering::Relaxed) {
+                    lock.0.read(|d| black_box(short_read(d)));
+                    ops += 1;
+                }
+                ops
+            })
+        })
+        .collect();
+    let writer = {
+        let (lock, stop, barrier) = (lock.clone(), stop.clone(), barrier.clone());
+        std::thread::spawn(move || {
+            let mut waits = Vec::new();
+            barrier.wait();
+            while !stop.0.load(Ordering::Relaxed) {
+                let asked = Instant::now();
+                lock.0.write(|d| {
+                    waits.push(asked.elapsed().as_nanos() as u64);
+                    d[0] = d[0].wrapping_add(1);
+                });
+                // Let the readers pile back in before the next write.
+                let pause = Instant::now();
+                while pause.elapsed() < Duration::from_micros(20) {
+                    std::hint::spin_loop();
+                }
+            }
+            waits
+        })
+    };
+    barrier.wait();
+    let start = Instant::now();
+    std::thread::sleep(duration);
+    stop.0.store(true, Ordering::Relaxed);
+    let per_thread: Vec<u64> = readers.into_iter().map(|h| h.join().unwrap()).collect();
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut writer_waits_ns = writer.join().unwrap();
+    writer_waits_ns.sort_unstable();
+    Sample {
+        ops_per_sec: per_thread.iter().sum::<u64>() as f64 / elapsed,
+        per_thread,
+        writer_waits_ns,
+    }
+}

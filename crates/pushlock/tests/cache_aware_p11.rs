@@ -1,0 +1,179 @@
+#![cfg(not(loom))]
+//! SPEC P11: the cache-aware push lock.
+
+use pushlock::CacheAwarePushLock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+/// Aborts the process if a test runs past 30 s (no test may hang CI).
+fn watchdog() -> Arc<AtomicBool> {
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = done.clone();
+    thread::spawn(move || {
+        for _ in 0..300 {
+            if flag.load(Ordering::SeqCst) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        eprintln!("watchdog: test hung");
+        std::process::abort();
+    });
+    done
+}
+
+#[test]
+fn p11_read_touches_only_its_shard() {
+    let lock = CacheAwarePushLock::with_shards(4, 7u32);
+    let guard = lock.read();
+    assert_eq!(*guard, 7);
+    let mine = guard.shard();
+    for shard in 0..lock.shard_count() {
+        assert_eq!(lock.shard_is_locked(shard), shard == mine, "shard {shard}");
+        assert!(!lock.shard_is_locked_exclusive(shard));
+    }
+    drop(guard);
+    assert!((0..4).all(|s| !lock.shard_is_locked(s)));
+}
+
+#[test]
+fn p11_read_on_each_shard_touches_only_that_shard() {
+    let lock = CacheAwarePushLock::with_shards(8, ());
+    for chosen in 0..8 {
+        let guard = lock.read_on_shard(chosen);
+        for shard in 0..8 {
+            assert_eq!(lock.shard_is_locked(shard), shard == chosen);
+        }
+        drop(guard);
+    }
+}
+
+#[test]
+fn p11_threads_get_spread_over_shards() {
+    let lock = Arc::new(CacheAwarePushLock::with_shards(64, ()));
+    let shards: Vec<usize> = (0..4)
+        .map(|_| {
+            let lock = lock.clone();
+            thread::spawn(move || lock.read().shard()).join().unwrap()
+        })
+        .collect();
+    let mut distinct = shards.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert!(distinct.len() > 1, "all threads on one shard: {shards:?}");
+}
+
+#[test]
+fn p11_write_takes_every_shard() {
+    let lock = CacheAwarePushLock::with_shards(4, 0u32);
+    let mut guard = lock.write();
+    *guard = 3;
+    assert!((0..4).all(|s| lock.shard_is_locked_exclusive(s)));
+    thread::scope(|s| {
+        for _ in 0..4 {
+            // Fresh threads get fresh slots: none may read under the writer.
+            s.spawn(|| assert!(lock.try_read().is_none()));
+        }
+    });
+    assert!(lock.try_write().is_none());
+    drop(guard);
+    assert!((0..4).all(|s| !lock.shard_is_locked(s)));
+    assert_eq!(*lock.read(), 3);
+}
+
+#[test]
+fn p11_reader_on_any_shard_blocks_writer() {
+    let lock = CacheAwarePushLock::with_shards(4, ());
+    for shard in 0..4 {
+        let guard = lock.read_on_shard(shard);
+        assert!(
+            lock.try_write().is_none(),
+            "writer passed reader on {shard}"
+        );
+        // try_write released the shards it took before failing.
+        for other in 0..4 {
+            assert_eq!(lock.shard_is_locked(other), other == shard);
+        }
+        drop(guard);
+        drop(lock.try_write().expect("free lock"));
+    }
+}
+
+#[test]
+fn p11_stress_mixed_invariants() {
+    let done = watchdog();
+    let rounds = if cfg!(debug_assertions) {
+        40_000
+    } else {
+        200_000
+    };
+    let lock = Arc::new(CacheAwarePushLock::with_shards(4, 0u64));
+    let writers = Arc::new(AtomicUsize::new(0));
+    let readers = Arc::new(AtomicUsize::new(0));
+    let write_ops = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..16)
+        .map(|t| {
+            let (lock, writers, readers, write_ops) = (
+                lock.clone(),
+                writers.clone(),
+                readers.clone(),
+                write_ops.clone(),
+            );
+            thread::spawn(move || {
+                for i in 0..rounds {
+                    if (i + t) % 8 == 0 {
+                        let mut g = if i % 5 == 0 {
+                            match lock.try_write() {
+                                Some(g) => g,
+                                None => continue,
+                            }
+                        } else {
+                            lock.write()
+                        };
+                        assert_eq!(writers.fetch_add(1, Ordering::SeqCst), 0, "two writers");
+                        assert_eq!(readers.load(Ordering::SeqCst), 0, "reader under writer");
+                        let before = *g;
+                        thread::yield_now();
+                        *g = before + 1;
+                        write_ops.fetch_add(1, Ordering::SeqCst);
+                        writers.fetch_sub(1, Ordering::SeqCst);
+                    } else {
+                        let g = match i % 4 {
+                            0 => lock.read_on_shard(i),
+                            1 => match lock.try_read() {
+                                Some(g) => g,
+                                None => continue,
+                            },
+                            _ => lock.read(),
+                        };
+                        readers.fetch_add(1, Ordering::SeqCst);
+                        assert_eq!(writers.load(Ordering::SeqCst), 0, "writer under reader");
+                        let _ = *g;
+                        readers.fetch_sub(1, Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    done.store(true, Ordering::SeqCst);
+    let lock = Arc::try_unwrap(lock).unwrap();
+    assert_eq!(lock.into_inner() as usize, write_ops.load(Ordering::SeqCst));
+}
+
+#[test]
+fn p11_default_shard_count_is_power_of_two_in_range() {
+    let lock = CacheAwarePushLock::new(());
+    let n = lock.shard_count();
+    assert!(n.is_power_of_two() && (2..=64).contains(&n), "{n}");
+}
+
+#[test]
+fn p11_lock_is_send_sync_like_rwlock() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<CacheAwarePushLock<Vec<u8>>>();
+}
