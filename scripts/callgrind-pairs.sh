@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions per uncontended acquire+release pair under callgrind, for RawPushLock,
-# parking_lot and std, exclusive and shared: runs N and 2N pairs and divides the
+# parking_lot and std (and Resource and parking_lot's ReentrantMutex), exclusive and shared: runs N and 2N pairs and divides the
 # difference by N, so process start-up and the harness cancel out.
 # Usage: scripts/callgrind-pairs.sh [N]   (default 100000)
 set -euo pipefail
@@ -16,7 +16,7 @@ count() { # lock mode pairs -> total instructions
 }
 printf '%-12s %-10s %s\n' lock mode instr/pair
 for mode in exclusive shared; do
-  for lock in push parking_lot std; do
+  for lock in push parking_lot std resource reentrant; do
     a=$(count "$lock" "$mode" "$n")
     b=$(count "$lock" "$mode" $((2 * n)))
     printf '%-12s %-10s %s\n' "$lock" "$mode" "$(awk -v a="$a" -v b="$b" -v n="$n" 'BEGIN{printf "%.2f", (b-a)/n}')"

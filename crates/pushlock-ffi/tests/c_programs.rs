@@ -190,3 +190,14 @@ fn c2_leave_without_enter_is_0xc4_0x3e() {
 fn c2_bad_owner_pointer_is_a_stop() {
     assert_stops("bad_owner_pointer", 0xC4, Some(0xF003));
 }
+
+#[test]
+fn c1_readme_shows_the_example_the_tests_compile() {
+    let example = std::fs::read_to_string(crate_dir().join("tests/c/readme_example.c"))
+        .expect("read readme_example.c");
+    let readme = std::fs::read_to_string(crate_dir().join("../../README.md")).expect("README");
+    assert!(
+        readme.contains(example.trim_end()),
+        "README.md's C example differs from tests/c/readme_example.c"
+    );
+}

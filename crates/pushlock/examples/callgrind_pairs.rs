@@ -2,7 +2,8 @@
 //! callgrind (`scripts/callgrind-pairs.sh` runs it for N and 2N and takes the difference,
 //! so the harness cancels out).
 //!
-//! `cargo run --release -p pushlock --example callgrind_pairs -- push|parking_lot|std exclusive|shared N`
+//! `cargo run --release -p pushlock --example callgrind_pairs -- push|parking_lot|std|resource|reentrant exclusive|shared N`
+//! (`reentrant` is parking_lot's `ReentrantMutex`, whose one mode both columns show).
 
 use std::hint::black_box;
 
@@ -10,7 +11,7 @@ use lock_api::RawRwLock as _;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: callgrind_pairs push|parking_lot|std exclusive|shared N";
+    let usage = "usage: callgrind_pairs push|parking_lot|std|resource|reentrant exclusive|shared N";
     let (lock, mode) = (args.get(1).expect(usage), args.get(2).expect(usage));
     let n: u64 = args.get(3).expect(usage).parse().expect(usage);
     let exclusive = mode == "exclusive";
@@ -52,6 +53,23 @@ fn main() {
                 } else {
                     drop(lock.read().unwrap());
                 }
+            }
+        }
+        "resource" => {
+            let resource = pushlock::Resource::new();
+            for _ in 0..n {
+                let resource = black_box(&resource);
+                if exclusive {
+                    drop(resource.acquire_exclusive());
+                } else {
+                    drop(resource.acquire_shared());
+                }
+            }
+        }
+        "reentrant" => {
+            let mutex = parking_lot::ReentrantMutex::new(());
+            for _ in 0..n {
+                drop(black_box(&mutex).lock());
             }
         }
         _ => panic!("{usage}"),

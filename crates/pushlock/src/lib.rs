@@ -38,3 +38,8 @@ pub use resource::{
     current_resource_thread, set_deadlock_report_units, set_deadlock_reporter,
 };
 pub use verifier::stops as verifier_codes;
+
+// The README's Rust examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -1,5 +1,6 @@
 //! The real backend: std atomics, std's thread parker (futex-based on Linux).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -78,34 +79,33 @@ pub(crate) fn yield_now() {
     std::thread::yield_now();
 }
 
-/// One per live thread; its address is the thread's identity.
-struct ThreadIdentity {
-    // Forces 8-byte size and alignment, so the address has its two low bits clear and
-    // can never be mistaken for an owner pointer (SPEC R10: those end in binary 11).
-    _anchor: u64,
-}
-
-impl ThreadIdentity {
-    fn id(&self) -> usize {
-        self as *const Self as usize
-    }
-}
-
-impl Drop for ThreadIdentity {
-    fn drop(&mut self) {
-        if let Ok(mut names) = names().lock() {
-            names.remove(&self.id());
-        }
-    }
-}
-
 fn names() -> &'static Mutex<HashMap<usize, String>> {
     static NAMES: OnceLock<Mutex<HashMap<usize, String>>> = OnceLock::new();
     NAMES.get_or_init(Default::default)
 }
 
 thread_local! {
-    static IDENTITY: ThreadIdentity = const { ThreadIdentity { _anchor: 0 } };
+    // One per thread; its address is the thread's identity. A `u64` makes it 8-aligned,
+    // so the two low bits are clear and an identity is never mistaken for an owner
+    // pointer (SPEC R10: those end in binary 11). `const` and without `Drop`, so taking
+    // its address is a plain thread-pointer offset that works even while the thread's
+    // other thread-locals are being destroyed.
+    static ANCHOR: u64 = const { 0 };
+    // Whether this thread's name is in `names()`.
+    static REGISTERED: Cell<bool> = const { Cell::new(false) };
+    // Removes the name when the thread exits (created by `register`).
+    static NAME_GUARD: NameGuard = const { NameGuard };
+}
+
+struct NameGuard;
+
+impl Drop for NameGuard {
+    fn drop(&mut self) {
+        let id = ANCHOR.with(|anchor| anchor as *const u64 as usize);
+        if let Ok(mut names) = names().lock() {
+            names.remove(&id);
+        }
+    }
 }
 
 /// The calling thread's identity: non-zero, 8-aligned (low two bits clear), unique
@@ -115,36 +115,28 @@ thread_local! {
 /// global lock per thread lifetime, never per lock operation).
 #[inline]
 pub(crate) fn thread_id() -> usize {
-    IDENTITY
-        .try_with(|identity| {
-            let id = identity.id();
-            REGISTERED.with(|registered| {
-                if !registered.get() {
-                    registered.set(true);
-                    register(id);
-                }
-            });
-            id
-        })
-        // During thread-local destruction the identity is gone; fall back to a stable
-        // per-thread address (still 8-aligned and unique while the thread lives).
-        .unwrap_or_else(|_| FALLBACK.with(|slot| slot as *const u64 as usize))
-}
-
-thread_local! {
-    static REGISTERED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-    static FALLBACK: u64 = const { 0 };
+    let id = ANCHOR.with(|anchor| anchor as *const u64 as usize);
+    if !REGISTERED.get() {
+        register(id);
+    }
+    id
 }
 
 #[cold]
+#[inline(never)]
 fn register(id: usize) {
-    let name = std::thread::current()
+    REGISTERED.set(true);
+    let current = std::thread::current();
+    let name = current
         .name()
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("{:?}", std::thread::current().id()));
+        .unwrap_or_else(|| format!("{:?}", current.id()));
     if let Ok(mut names) = names().lock() {
         names.insert(id, name);
     }
+    // Arm the guard that removes the name at exit; if the thread is already tearing
+    // down its thread-locals, the name simply stays until the id is reused.
+    let _ = NAME_GUARD.try_with(|_| ());
 }
 
 /// The name of a live thread known by [`thread_id`], or `None`.
