@@ -55,6 +55,35 @@ use table::{Flavour, Grant, WaitNode};
 pub use wait::set_deadlock_timeouts;
 pub use wait::{DeadlockReporter, set_deadlock_report_units, set_deadlock_reporter};
 
+/// The calling thread's `sys::thread_id()`, cached in a const-initialized
+/// thread-local without a destructor: one TLS load on the fast path instead of the
+/// seam's lazily registered identity (which the cache is filled from once).
+#[cfg(not(loom))]
+#[inline(always)]
+fn current_tid() -> usize {
+    // The seam's value, only cached here; `Cell` (not an atomic): thread-private.
+    std::thread_local! {
+        static TID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    #[cold]
+    fn fill() -> usize {
+        let tid = sys::thread_id();
+        // During thread-local destruction the cache may be gone; the seam still works.
+        let _ = TID.try_with(|cell| cell.set(tid));
+        tid
+    }
+    match TID.try_with(std::cell::Cell::get) {
+        Ok(0) | Err(_) => fill(),
+        Ok(tid) => tid,
+    }
+}
+
+/// Loom: the seam's identity (loom's thread-locals).
+#[cfg(loom)]
+fn current_tid() -> usize {
+    sys::thread_id()
+}
+
 const IDLE: usize = 0;
 const FAST_EXCL: usize = 0b001;
 const FAST_SHARED: usize = 0b010;
@@ -166,7 +195,7 @@ impl Resource {
         verifier::on_acquire_start(self.addr(), LockKind::Resource, mode, || {
             self.exclusive_waiters() > 0
         });
-        let tid = sys::thread_id();
+        let tid = current_tid();
         let fast = tid
             | if flavour == Flavour::Exclusive {
                 FAST_EXCL
@@ -275,6 +304,7 @@ impl Resource {
 
     /// Releases one acquisition of `owner`: the fast CAS if it is the fast owner,
     /// else the table. Returns `false` if `owner` owns nothing.
+    #[inline]
     fn release_owner(&self, owner: usize) -> bool {
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
@@ -314,6 +344,7 @@ impl Resource {
     /// r.release_lite();
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::Exclusive, wait)
@@ -328,6 +359,7 @@ impl Resource {
     /// assert!(r.acquire_shared_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::Shared, wait)
@@ -342,6 +374,7 @@ impl Resource {
     /// assert!(r.acquire_shared_starve_exclusive_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_starve_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::StarveExclusive, wait)
@@ -356,6 +389,7 @@ impl Resource {
     /// assert!(r.acquire_shared_wait_for_exclusive_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_wait_for_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::WaitForExclusive, wait)
@@ -376,10 +410,11 @@ impl Resource {
     /// r.acquire_shared_lite(true);
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn release_lite(&self) {
         verifier::on_release(self.addr(), LockKind::Resource);
-        let tid = sys::thread_id();
+        let tid = current_tid();
         if !self.release_owner(tid) {
             bug_check(
                 codes::RESOURCE_NOT_OWNED,
@@ -410,11 +445,16 @@ impl Resource {
     /// ```
     #[track_caller]
     pub fn release_for_thread_lite(&self, owner: usize) {
-        verifier::on_release(self.addr(), LockKind::Resource);
+        // The verifier tracks what the *calling* thread holds: an owner pointer's
+        // acquisition left the thread's books at the transfer, and another thread's
+        // acquisition is not on this thread's books, so only a self-release is told.
+        if owner == current_tid() {
+            verifier::on_release(self.addr(), LockKind::Resource);
+        }
         if !self.release_owner(owner) {
             bug_check(
                 codes::ERESOURCE_INVALID_RELEASE,
-                [self.addr(), owner, sys::thread_id(), 0],
+                [self.addr(), owner, current_tid(), 0],
                 format!(
                     "release of resource {:#x} for owner {owner:#x}, which does not own it",
                     self.addr()
@@ -443,7 +483,7 @@ impl Resource {
     /// ```
     #[track_caller]
     pub fn convert_exclusive_to_shared_lite(&self) {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         // A fast exclusive owner converts with one CAS (no waiters can exist).
         // Release/Acquire as a release followed by an acquire.
         if self
@@ -509,7 +549,7 @@ impl Resource {
 
     #[track_caller]
     fn transfer(&self, owner: OwnerPointer, one: bool) {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         let outcome = self.with_core(|core| {
             let Some(i) = core.find(tid) else {
                 return Err(false);
@@ -639,7 +679,7 @@ impl Resource {
     /// assert!(!r.is_acquired_exclusive());
     /// ```
     pub fn is_acquired_exclusive(&self) -> bool {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         self.query(
             |state| state == tid | FAST_EXCL,
             |core| core.exclusive_owner() == Some(tid),
@@ -660,7 +700,7 @@ impl Resource {
     /// # drop((c, b, a));
     /// ```
     pub fn shared_count(&self) -> u32 {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         self.query(
             |state| u32::from(state != IDLE && state & !MODE_MASK == tid),
             |core| core.find(tid).map_or(0, |i| core.owners[i].count),
@@ -702,6 +742,7 @@ impl Resource {
 
     // ---- guard API ------------------------------------------------------------------
 
+    #[inline]
     fn guard(&self) -> ResourceGuard<'_> {
         ResourceGuard {
             resource: self,
@@ -717,6 +758,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_exclusive_lite(true);
@@ -733,6 +775,7 @@ impl Resource {
     /// let _b = r.acquire_shared();
     /// assert_eq!(r.shared_count(), 2);
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared(&self) -> ResourceGuard<'_> {
         self.acquire_shared_lite(true);
@@ -747,6 +790,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_shared_starve_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_starve_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_shared_starve_exclusive_lite(true);
@@ -761,6 +805,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_shared_wait_for_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_wait_for_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_shared_wait_for_exclusive_lite(true);
@@ -778,6 +823,7 @@ impl Resource {
     /// drop(shared);
     /// assert!(r.try_acquire_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_exclusive_lite(false).then(|| self.guard())
@@ -791,6 +837,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_lite(false).then(|| self.guard())
@@ -804,6 +851,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared_starve_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared_starve_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_starve_exclusive_lite(false)
@@ -818,6 +866,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared_wait_for_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared_wait_for_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_wait_for_exclusive_lite(false)
@@ -934,6 +983,7 @@ impl<'a> ResourceGuard<'a> {
 }
 
 impl Drop for ResourceGuard<'_> {
+    #[inline]
     #[track_caller]
     fn drop(&mut self) {
         self.resource.release_lite();
