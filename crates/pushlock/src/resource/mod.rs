@@ -217,26 +217,30 @@ impl Resource {
     #[cold]
     fn acquire_slow(&self, tid: usize, flavour: Flavour, wait: bool) -> bool {
         let table = self.table();
-        let node = WaitNode::new(tid, flavour == Flavour::Exclusive);
-        let queued = table.locked(|core| {
+        let grant = |core: &mut Core| {
             self.materialize(core);
-            match core.try_grant(tid, flavour) {
-                Grant::Granted => Some(false),
-                Grant::MustWait if wait => {
-                    core.enqueue(&node);
-                    Some(true)
-                }
-                Grant::MustWait => None,
-            }
-        });
-        match queued {
-            None => false,
-            Some(false) => true,
-            Some(true) => {
-                wait::wait_for_grant(&node);
+            core.try_grant(tid, flavour)
+        };
+        // First without a wait node: recursion and other immediate grants must not pay
+        // for a thread handle.
+        if table.locked(grant) == Grant::Granted {
+            return true;
+        }
+        if !wait {
+            return false;
+        }
+        let node = WaitNode::new(tid, flavour == Flavour::Exclusive);
+        let queued = table.locked(|core| match grant(core) {
+            Grant::Granted => false,
+            Grant::MustWait => {
+                core.enqueue(&node);
                 true
             }
+        });
+        if queued {
+            wait::wait_for_grant(&node);
         }
+        true
     }
 
     /// The owner table, created (and registered for `locks()`) on first use.
