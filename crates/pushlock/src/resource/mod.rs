@@ -245,7 +245,7 @@ impl Resource {
 
     /// The owner table, created (and registered for `locks()`) on first use.
     fn table(&self) -> &OwnerTable {
-        // Acquire pairs with the AcqRel CAS below.
+        // Acquire pairs with the AcqRel CAS below: the table's contents are visible.
         let existing = self.table.load(Ordering::Acquire);
         if !existing.is_null() {
             // SAFETY: non-null `table` stays valid until Drop (Invariant 2).
@@ -276,6 +276,7 @@ impl Resource {
     /// Moves a fast-path owner into the table; the state becomes `SLOW` (Invariant 1).
     fn materialize(&self, core: &mut Core) {
         core.address = self.addr();
+        // Acquire pairs with the Release CAS of a fast release.
         let mut state = self.state.load(Ordering::Acquire);
         while state != SLOW {
             // AcqRel: acquires a fast release's section (pairs with its Release CAS).
@@ -310,6 +311,7 @@ impl Resource {
     /// else the table. Returns `false` if `owner` owns nothing.
     #[inline]
     fn release_owner(&self, owner: usize) -> bool {
+        // Relaxed: the CAS below does the Release; a stale value only costs a retry.
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             if state == SLOW {
@@ -331,6 +333,7 @@ impl Resource {
     }
 
     fn owner_table_addr(&self) -> usize {
+        // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
         self.table.load(Ordering::Acquire) as usize
     }
 
@@ -502,6 +505,8 @@ impl Resource {
         {
             return;
         }
+        // Relaxed: only this thread writes its own fast encoding; a change by
+        // another thread (materialization) only sends us to the locked path.
         if self.state.load(Ordering::Relaxed) == tid | FAST_SHARED {
             return;
         }
@@ -599,8 +604,10 @@ impl Resource {
 
     /// `Some((owners, waiters))` if the resource is owned or waited on.
     fn in_use(&self) -> Option<(usize, usize)> {
+        // Acquire pairs with the Release CAS of a fast release (see `query`).
         let state = self.state.load(Ordering::Acquire);
         let (owners, waiters) = if state == SLOW {
+            // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
             if self.table.load(Ordering::Acquire).is_null() {
                 (0, 0)
             } else {
@@ -655,6 +662,7 @@ impl Resource {
     #[track_caller]
     pub fn reinitialize(&self) {
         self.check_idle("reinitialized");
+        // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
         if !self.table.load(Ordering::Acquire).is_null() {
             self.with_core(|core| core.contention = 0);
         }
@@ -663,6 +671,8 @@ impl Resource {
     // ---- queries (R9) ---------------------------------------------------------------
 
     fn query<R>(&self, fast: impl FnOnce(usize) -> R, slow: impl FnOnce(&Core) -> R) -> R {
+        // Acquire pairs with the Release CAS of a fast release / the AcqRel of
+        // materialization, so a fast owner's own queries see its own state.
         let state = self.state.load(Ordering::Acquire);
         if state != SLOW || self.table.load(Ordering::Acquire).is_null() {
             return fast(state);
