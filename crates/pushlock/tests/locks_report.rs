@@ -188,6 +188,7 @@ fn d2_real_deadlock_found_naming_both_threads_and_resources() {
         until(|| a.exclusive_waiters() == 1 && b.exclusive_waiters() == 1);
 
         let report = locks();
+        println!("{report}");
         assert!(report.has_deadlock(), "{report}");
         let cycle = report
             .deadlocks

@@ -83,3 +83,43 @@ fn r2_loom_single_thread_recursion() {
         drop(a);
     });
 }
+
+/// R8: converting to shared grants a queued shared waiter while the converter keeps
+/// its shared ownership.
+#[test]
+fn r8_loom_convert_grants_shared_waiter() {
+    loom::model(|| {
+        let r = Arc::new(Resource::new());
+        let mut guard = r.acquire_exclusive();
+        let reader = {
+            let r = r.clone();
+            thread::spawn(move || {
+                let _g = r.acquire_shared();
+                assert!(!r.is_acquired_exclusive());
+            })
+        };
+        guard.convert_to_shared();
+        reader.join().unwrap(); // granted while we still own it shared
+        assert_eq!(r.shared_count(), 1);
+        drop(guard);
+    });
+}
+
+/// R10: an acquisition moved to an owner pointer is released by another thread and
+/// hands the resource to a waiter.
+#[test]
+fn r10_loom_transferred_release_from_other_thread_hands_off() {
+    loom::model(|| {
+        let r = Arc::new(Resource::new());
+        let owner = pushlock::OwnerPointer::new(0x1003).unwrap();
+        // Lite form: the transfer outlives no borrow, so the releaser can own an Arc.
+        assert!(r.acquire_exclusive_lite(true));
+        r.set_owner_pointer_lite(owner);
+        let releaser = {
+            let r = r.clone();
+            thread::spawn(move || r.release_for_thread_lite(owner.get()))
+        };
+        let _g = r.acquire_exclusive(); // waits for the releaser, or gets it after
+        releaser.join().unwrap();
+    });
+}

@@ -52,6 +52,7 @@ fn bug_check_of(f: impl FnOnce()) -> BugCheck {
 
 #[test]
 fn r1_size_and_const_new() {
+    let _w = watchdog(30);
     static _R: Resource = Resource::new();
     static _N: Resource = Resource::with_name("static");
     assert!(std::mem::size_of::<Resource>() <= 104);
@@ -364,6 +365,7 @@ fn r10_set_owner_pointer_lite_moves_every_recursion() {
 
 #[test]
 fn r10_owner_pointer_needs_low_bits_11() {
+    let _w = watchdog(30);
     assert!(OwnerPointer::new(0x1000).is_none());
     assert!(OwnerPointer::new(0x1001).is_none());
     assert!(OwnerPointer::new(0x1002).is_none());
@@ -385,6 +387,7 @@ fn r10_release_for_thread_by_thread_id_from_another_thread() {
 
 #[test]
 fn r11_b1_release_unowned_is_resource_not_owned_with_parameters() {
+    let _w = watchdog(30);
     let r = Resource::new();
     let check = bug_check_of(|| r.release_lite());
     assert_eq!(check.code(), 0xE3);
@@ -409,6 +412,7 @@ fn r11_release_of_resource_owned_by_another_thread_names_owner_table() {
 
 #[test]
 fn r11_release_for_bad_owner_is_eresource_invalid_release() {
+    let _w = watchdog(30);
     let r = Resource::new();
     let _g = r.acquire_exclusive();
     let check = bug_check_of(|| r.release_for_thread_lite(0x1234_5003));
@@ -419,6 +423,7 @@ fn r11_release_for_bad_owner_is_eresource_invalid_release() {
 
 #[test]
 fn r13_delete_of_owned_resource_is_a_stop() {
+    let _w = watchdog(30);
     let r = Resource::new();
     r.acquire_shared_lite(true);
     let check = bug_check_of(|| r.delete_lite());
@@ -436,6 +441,7 @@ fn r13_delete_of_owned_resource_is_a_stop() {
 
 #[test]
 fn r13_drop_of_owned_resource_is_a_stop() {
+    let _w = watchdog(30);
     let r = Resource::with_name("dropped while owned");
     r.acquire_exclusive_lite(true);
     let check = bug_check_of(move || drop(r));
@@ -469,6 +475,7 @@ fn r13_reinitialize_resets_idle_and_stops_when_owned() {
 
 #[test]
 fn r8_convert_unowned_is_resource_not_owned() {
+    let _w = watchdog(30);
     let r = Resource::new();
     let check = bug_check_of(|| r.convert_exclusive_to_shared_lite());
     assert_eq!(check.code(), codes::RESOURCE_NOT_OWNED);

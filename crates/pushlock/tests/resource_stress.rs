@@ -223,6 +223,7 @@ proptest! {
 
     #[test]
     fn r2_r5_r6_r9_r11_single_thread_sequences_match_model(ops in prop::collection::vec(op(), 0..40)) {
+        let done = watchdog(60);
         let r = Resource::new();
         let mut model = Model::default();
         for op in ops {
@@ -274,5 +275,6 @@ proptest! {
         for _ in 0..model.count {
             r.release_lite();
         }
+        done.store(true, Ordering::Relaxed);
     }
 }

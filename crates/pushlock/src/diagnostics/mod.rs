@@ -245,16 +245,18 @@ impl fmt::Display for LocksReport {
                 i + 1,
                 cycle.steps.len()
             )?;
-            for step in &cycle.steps {
+            for (j, step) in cycle.steps.iter().enumerate() {
                 let lock_name = step
                     .lock_name
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
+                let owner = &cycle.steps[(j + 1) % cycle.steps.len()];
                 writeln!(
                     f,
-                    "    thread {} waits for Resource @ {:#x}{lock_name}",
+                    "    thread {} waits for Resource @ {:#x}{lock_name}, owned by thread {}",
                     thread_label(step.thread, &step.thread_name),
-                    step.lock
+                    step.lock,
+                    thread_label(owner.thread, &owner.thread_name)
                 )?;
             }
         }

@@ -2,7 +2,8 @@
 //! reader/writer lock.
 //!
 //! Files: this one (the state word and its fast path, the guard-free "Lite" API that
-//! the C ABI and the Filter Manager layer call, and the guard API built on it),
+//! the C ABI and the Filter Manager layer call, and the guard-returning methods built
+//! on it), [`guard`] (`ResourceGuard`, `OwnerPointer`, `TransferredResource`),
 //! [`table`] (the owner table, wait queue and hand-off rules behind a small spin
 //! lock), [`wait`] (parking with the R12 timeouts and the possible-deadlock report).
 //!
@@ -37,10 +38,13 @@
 //! acquires the last fast release's section and publishes nothing new (the table lock
 //! orders the rest). `table` is published with `AcqRel`/read with `Acquire`.
 
+mod guard;
 mod table;
 mod wait;
 
 use std::marker::PhantomData;
+
+pub use guard::{OwnerPointer, ResourceGuard, TransferredResource, current_resource_thread};
 use std::sync::Arc;
 
 use crate::bugcheck::bug_check;
@@ -54,6 +58,35 @@ use table::{Flavour, Grant, WaitNode};
 #[doc(hidden)]
 pub use wait::set_deadlock_timeouts;
 pub use wait::{DeadlockReporter, set_deadlock_report_units, set_deadlock_reporter};
+
+/// The calling thread's `sys::thread_id()`, cached in a const-initialized
+/// thread-local without a destructor: one TLS load on the fast path instead of the
+/// seam's lazily registered identity (which the cache is filled from once).
+#[cfg(not(loom))]
+#[inline(always)]
+fn current_tid() -> usize {
+    // The seam's value, only cached here; `Cell` (not an atomic): thread-private.
+    std::thread_local! {
+        static TID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    #[cold]
+    fn fill() -> usize {
+        let tid = sys::thread_id();
+        // During thread-local destruction the cache may be gone; the seam still works.
+        let _ = TID.try_with(|cell| cell.set(tid));
+        tid
+    }
+    match TID.try_with(std::cell::Cell::get) {
+        Ok(0) | Err(_) => fill(),
+        Ok(tid) => tid,
+    }
+}
+
+/// Loom: the seam's identity (loom's thread-locals).
+#[cfg(loom)]
+fn current_tid() -> usize {
+    sys::thread_id()
+}
 
 const IDLE: usize = 0;
 const FAST_EXCL: usize = 0b001;
@@ -166,7 +199,7 @@ impl Resource {
         verifier::on_acquire_start(self.addr(), LockKind::Resource, mode, || {
             self.exclusive_waiters() > 0
         });
-        let tid = sys::thread_id();
+        let tid = current_tid();
         let fast = tid
             | if flavour == Flavour::Exclusive {
                 FAST_EXCL
@@ -188,31 +221,35 @@ impl Resource {
     #[cold]
     fn acquire_slow(&self, tid: usize, flavour: Flavour, wait: bool) -> bool {
         let table = self.table();
-        let node = WaitNode::new(tid, flavour == Flavour::Exclusive);
-        let queued = table.locked(|core| {
+        let grant = |core: &mut Core| {
             self.materialize(core);
-            match core.try_grant(tid, flavour) {
-                Grant::Granted => Some(false),
-                Grant::MustWait if wait => {
-                    core.enqueue(&node);
-                    Some(true)
-                }
-                Grant::MustWait => None,
-            }
-        });
-        match queued {
-            None => false,
-            Some(false) => true,
-            Some(true) => {
-                wait::wait_for_grant(&node);
+            core.try_grant(tid, flavour)
+        };
+        // First without a wait node: recursion and other immediate grants must not pay
+        // for a thread handle.
+        if table.locked(grant) == Grant::Granted {
+            return true;
+        }
+        if !wait {
+            return false;
+        }
+        let node = WaitNode::new(tid, flavour == Flavour::Exclusive);
+        let queued = table.locked(|core| match grant(core) {
+            Grant::Granted => false,
+            Grant::MustWait => {
+                core.enqueue(&node);
                 true
             }
+        });
+        if queued {
+            wait::wait_for_grant(&node);
         }
+        true
     }
 
     /// The owner table, created (and registered for `locks()`) on first use.
     fn table(&self) -> &OwnerTable {
-        // Acquire pairs with the AcqRel CAS below.
+        // Acquire pairs with the AcqRel CAS below: the table's contents are visible.
         let existing = self.table.load(Ordering::Acquire);
         if !existing.is_null() {
             // SAFETY: non-null `table` stays valid until Drop (Invariant 2).
@@ -243,6 +280,7 @@ impl Resource {
     /// Moves a fast-path owner into the table; the state becomes `SLOW` (Invariant 1).
     fn materialize(&self, core: &mut Core) {
         core.address = self.addr();
+        // Acquire pairs with the Release CAS of a fast release.
         let mut state = self.state.load(Ordering::Acquire);
         while state != SLOW {
             // AcqRel: acquires a fast release's section (pairs with its Release CAS).
@@ -275,7 +313,9 @@ impl Resource {
 
     /// Releases one acquisition of `owner`: the fast CAS if it is the fast owner,
     /// else the table. Returns `false` if `owner` owns nothing.
+    #[inline]
     fn release_owner(&self, owner: usize) -> bool {
+        // Relaxed: the CAS below does the Release; a stale value only costs a retry.
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             if state == SLOW {
@@ -297,6 +337,7 @@ impl Resource {
     }
 
     fn owner_table_addr(&self) -> usize {
+        // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
         self.table.load(Ordering::Acquire) as usize
     }
 
@@ -314,6 +355,7 @@ impl Resource {
     /// r.release_lite();
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::Exclusive, wait)
@@ -328,6 +370,7 @@ impl Resource {
     /// assert!(r.acquire_shared_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::Shared, wait)
@@ -342,6 +385,7 @@ impl Resource {
     /// assert!(r.acquire_shared_starve_exclusive_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_starve_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::StarveExclusive, wait)
@@ -356,6 +400,7 @@ impl Resource {
     /// assert!(r.acquire_shared_wait_for_exclusive_lite(false));
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_wait_for_exclusive_lite(&self, wait: bool) -> bool {
         self.acquire_lite(Flavour::WaitForExclusive, wait)
@@ -376,10 +421,11 @@ impl Resource {
     /// r.acquire_shared_lite(true);
     /// r.release_lite();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn release_lite(&self) {
         verifier::on_release(self.addr(), LockKind::Resource);
-        let tid = sys::thread_id();
+        let tid = current_tid();
         if !self.release_owner(tid) {
             bug_check(
                 codes::RESOURCE_NOT_OWNED,
@@ -410,11 +456,16 @@ impl Resource {
     /// ```
     #[track_caller]
     pub fn release_for_thread_lite(&self, owner: usize) {
-        verifier::on_release(self.addr(), LockKind::Resource);
+        // The verifier tracks what the *calling* thread holds: an owner pointer's
+        // acquisition left the thread's books at the transfer, and another thread's
+        // acquisition is not on this thread's books, so only a self-release is told.
+        if owner == current_tid() {
+            verifier::on_release(self.addr(), LockKind::Resource);
+        }
         if !self.release_owner(owner) {
             bug_check(
                 codes::ERESOURCE_INVALID_RELEASE,
-                [self.addr(), owner, sys::thread_id(), 0],
+                [self.addr(), owner, current_tid(), 0],
                 format!(
                     "release of resource {:#x} for owner {owner:#x}, which does not own it",
                     self.addr()
@@ -443,7 +494,7 @@ impl Resource {
     /// ```
     #[track_caller]
     pub fn convert_exclusive_to_shared_lite(&self) {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         // A fast exclusive owner converts with one CAS (no waiters can exist).
         // Release/Acquire as a release followed by an acquire.
         if self
@@ -458,6 +509,8 @@ impl Resource {
         {
             return;
         }
+        // Relaxed: only this thread writes its own fast encoding; a change by
+        // another thread (materialization) only sends us to the locked path.
         if self.state.load(Ordering::Relaxed) == tid | FAST_SHARED {
             return;
         }
@@ -509,7 +562,7 @@ impl Resource {
 
     #[track_caller]
     fn transfer(&self, owner: OwnerPointer, one: bool) {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         let outcome = self.with_core(|core| {
             let Some(i) = core.find(tid) else {
                 return Err(false);
@@ -555,8 +608,10 @@ impl Resource {
 
     /// `Some((owners, waiters))` if the resource is owned or waited on.
     fn in_use(&self) -> Option<(usize, usize)> {
+        // Acquire pairs with the Release CAS of a fast release (see `query`).
         let state = self.state.load(Ordering::Acquire);
         let (owners, waiters) = if state == SLOW {
+            // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
             if self.table.load(Ordering::Acquire).is_null() {
                 (0, 0)
             } else {
@@ -611,6 +666,7 @@ impl Resource {
     #[track_caller]
     pub fn reinitialize(&self) {
         self.check_idle("reinitialized");
+        // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
         if !self.table.load(Ordering::Acquire).is_null() {
             self.with_core(|core| core.contention = 0);
         }
@@ -619,6 +675,8 @@ impl Resource {
     // ---- queries (R9) ---------------------------------------------------------------
 
     fn query<R>(&self, fast: impl FnOnce(usize) -> R, slow: impl FnOnce(&Core) -> R) -> R {
+        // Acquire pairs with the Release CAS of a fast release / the AcqRel of
+        // materialization, so a fast owner's own queries see its own state.
         let state = self.state.load(Ordering::Acquire);
         if state != SLOW || self.table.load(Ordering::Acquire).is_null() {
             return fast(state);
@@ -639,7 +697,7 @@ impl Resource {
     /// assert!(!r.is_acquired_exclusive());
     /// ```
     pub fn is_acquired_exclusive(&self) -> bool {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         self.query(
             |state| state == tid | FAST_EXCL,
             |core| core.exclusive_owner() == Some(tid),
@@ -660,7 +718,7 @@ impl Resource {
     /// # drop((c, b, a));
     /// ```
     pub fn shared_count(&self) -> u32 {
-        let tid = sys::thread_id();
+        let tid = current_tid();
         self.query(
             |state| u32::from(state != IDLE && state & !MODE_MASK == tid),
             |core| core.find(tid).map_or(0, |i| core.owners[i].count),
@@ -702,6 +760,7 @@ impl Resource {
 
     // ---- guard API ------------------------------------------------------------------
 
+    #[inline]
     fn guard(&self) -> ResourceGuard<'_> {
         ResourceGuard {
             resource: self,
@@ -717,6 +776,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_exclusive_lite(true);
@@ -733,6 +793,7 @@ impl Resource {
     /// let _b = r.acquire_shared();
     /// assert_eq!(r.shared_count(), 2);
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared(&self) -> ResourceGuard<'_> {
         self.acquire_shared_lite(true);
@@ -747,6 +808,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_shared_starve_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_starve_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_shared_starve_exclusive_lite(true);
@@ -761,6 +823,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// let _guard = r.acquire_shared_wait_for_exclusive();
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_shared_wait_for_exclusive(&self) -> ResourceGuard<'_> {
         self.acquire_shared_wait_for_exclusive_lite(true);
@@ -778,6 +841,7 @@ impl Resource {
     /// drop(shared);
     /// assert!(r.try_acquire_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_exclusive_lite(false).then(|| self.guard())
@@ -791,6 +855,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_lite(false).then(|| self.guard())
@@ -804,6 +869,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared_starve_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared_starve_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_starve_exclusive_lite(false)
@@ -818,6 +884,7 @@ impl Resource {
     /// let r = pushlock::Resource::new();
     /// assert!(r.try_acquire_shared_wait_for_exclusive().is_some());
     /// ```
+    #[inline]
     #[track_caller]
     pub fn try_acquire_shared_wait_for_exclusive(&self) -> Option<ResourceGuard<'_>> {
         self.acquire_shared_wait_for_exclusive_lite(false)
@@ -865,144 +932,4 @@ impl Drop for Resource {
             self.in_use_bug_check("dropped", owners, waiters);
         }
     }
-}
-
-/// One acquisition of a [`Resource`] by the calling thread; releases on drop.
-///
-/// # Examples
-///
-/// ```
-/// let r = pushlock::Resource::new();
-/// {
-///     let _guard = r.acquire_shared();
-///     assert_eq!(r.shared_count(), 1);
-/// }
-/// assert_eq!(r.shared_count(), 0);
-/// ```
-#[must_use = "the resource is released as soon as the guard is dropped"]
-pub struct ResourceGuard<'a> {
-    resource: &'a Resource,
-    _not_send: PhantomData<*mut ()>,
-}
-
-impl<'a> ResourceGuard<'a> {
-    /// `ExConvertExclusiveToSharedLite` (R8): see
-    /// [`Resource::convert_exclusive_to_shared_lite`] (the thread's whole ownership
-    /// converts).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let r = pushlock::Resource::new();
-    /// let mut guard = r.acquire_exclusive();
-    /// guard.convert_to_shared();
-    /// assert!(!r.is_acquired_exclusive());
-    /// ```
-    #[track_caller]
-    pub fn convert_to_shared(&mut self) {
-        self.resource.convert_exclusive_to_shared_lite();
-    }
-
-    /// `ExSetResourceOwnerPointer` for this one acquisition (R10): it now belongs to
-    /// `owner` and may be released from any thread.
-    ///
-    /// # Panics
-    ///
-    /// Bug check `0x16E` when this is one recursion of a deeper exclusive
-    /// ownership (release the inner guards first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use pushlock::{OwnerPointer, Resource};
-    ///
-    /// let r = Resource::new();
-    /// let moved = r.acquire_exclusive().transfer(OwnerPointer::new(0xF3).unwrap());
-    /// assert!(!r.is_acquired_exclusive());
-    /// std::thread::scope(|s| {
-    ///     s.spawn(move || moved.release());
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn transfer(self, owner: OwnerPointer) -> TransferredResource<'a> {
-        let resource = self.resource;
-        std::mem::forget(self);
-        verifier::on_release(resource.addr(), LockKind::Resource);
-        resource.transfer(owner, true);
-        TransferredResource { resource, owner }
-    }
-}
-
-impl Drop for ResourceGuard<'_> {
-    #[track_caller]
-    fn drop(&mut self) {
-        self.resource.release_lite();
-    }
-}
-
-/// An owner pointer (`ERESOURCE_THREAD` with the two low bits `11`).
-///
-/// # Examples
-///
-/// ```
-/// use pushlock::OwnerPointer;
-/// assert!(OwnerPointer::new(0x1000).is_none());
-/// assert_eq!(OwnerPointer::new(0x1003).unwrap().get(), 0x1003);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct OwnerPointer(usize);
-
-impl OwnerPointer {
-    /// `Some` if the two low bits of `value` are `11` (R10).
-    pub const fn new(value: usize) -> Option<Self> {
-        if value & 3 == 3 {
-            Some(Self(value))
-        } else {
-            None
-        }
-    }
-
-    /// The owner value.
-    pub const fn get(self) -> usize {
-        self.0
-    }
-}
-
-/// An acquisition owned by an owner pointer; releasable from any thread.
-///
-/// # Examples
-///
-/// See [`ResourceGuard::transfer`].
-#[must_use = "a transferred acquisition stays owned until released"]
-pub struct TransferredResource<'a> {
-    resource: &'a Resource,
-    owner: OwnerPointer,
-}
-
-impl TransferredResource<'_> {
-    /// `ExReleaseResourceForThreadLite` naming the owner pointer.
-    ///
-    /// # Examples
-    ///
-    /// See [`ResourceGuard::transfer`].
-    #[track_caller]
-    pub fn release(self) {
-        self.resource.release_for_thread_lite(self.owner.get());
-    }
-
-    /// The owner pointer that owns this acquisition.
-    pub fn owner(&self) -> OwnerPointer {
-        self.owner
-    }
-}
-
-/// `ExGetCurrentResourceThread`: the calling thread's owner value.
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(pushlock::current_resource_thread() & 3, 0);
-/// ```
-pub fn current_resource_thread() -> usize {
-    crate::sys::thread_id()
 }
