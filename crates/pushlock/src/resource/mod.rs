@@ -59,31 +59,9 @@ use table::{Flavour, Grant, WaitNode};
 pub use wait::set_deadlock_timeouts;
 pub use wait::{DeadlockReporter, set_deadlock_report_units, set_deadlock_reporter};
 
-/// The calling thread's `sys::thread_id()`, cached in a const-initialized
-/// thread-local without a destructor: one TLS load on the fast path instead of the
-/// seam's lazily registered identity (which the cache is filled from once).
-#[cfg(not(loom))]
+/// The calling thread's identity (`sys::thread_id()`: one thread-pointer offset and a
+/// flag test on the fast path).
 #[inline(always)]
-fn current_tid() -> usize {
-    // The seam's value, only cached here; `Cell` (not an atomic): thread-private.
-    std::thread_local! {
-        static TID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-    #[cold]
-    fn fill() -> usize {
-        let tid = sys::thread_id();
-        // During thread-local destruction the cache may be gone; the seam still works.
-        let _ = TID.try_with(|cell| cell.set(tid));
-        tid
-    }
-    match TID.try_with(std::cell::Cell::get) {
-        Ok(0) | Err(_) => fill(),
-        Ok(tid) => tid,
-    }
-}
-
-/// Loom: the seam's identity (loom's thread-locals).
-#[cfg(loom)]
 fn current_tid() -> usize {
     sys::thread_id()
 }
