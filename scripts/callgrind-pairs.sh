@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# Instructions per uncontended acquire+release pair under callgrind, for RawPushLock,
-# parking_lot and std (and Resource and parking_lot's ReentrantMutex), exclusive and shared: runs N and 2N pairs and divides the
-# difference by N, so process start-up and the harness cancel out.
+# Instructions per uncontended acquire+release pair, per lock and mode, under callgrind:
+# runs examples/lock_pairs.rs for N and 2N pairs and divides the difference by N, so
+# start-up and teardown cancel out.
 # Usage: scripts/callgrind-pairs.sh [N]   (default 100000)
 set -euo pipefail
-n=${1:-100000}
-cd "$(dirname "$0")/.."
-cargo build --release -q -p pushlock --example callgrind_pairs
-bin=target/release/examples/callgrind_pairs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-count() { # lock mode pairs -> total instructions
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/out" "$bin" "$1" "$2" "$3" 2>"$tmp/log" >/dev/null
-  grep -E '^(summary|totals):' "$tmp/out" | head -1 | awk '{print $2}'
+n="${1:-100000}"
+cargo build --release -p pushlock --example lock_pairs --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/examples/lock_pairs"
+count() {
+    local out
+    out=$(mktemp)
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$1" "$2" "$3" >/dev/null 2>&1
+    # The "summary:" line holds the total instruction count (Ir).
+    grep '^summary:' "$out" | awk '{print $2}'
+    rm -f "$out"
 }
-printf '%-12s %-10s %s\n' lock mode instr/pair
+printf '%-12s %-10s %s\n' lock mode instructions/pair
 for mode in exclusive shared; do
-  for lock in push parking_lot std resource reentrant; do
-    a=$(count "$lock" "$mode" "$n")
-    b=$(count "$lock" "$mode" $((2 * n)))
-    printf '%-12s %-10s %s\n' "$lock" "$mode" "$(awk -v a="$a" -v b="$b" -v n="$n" 'BEGIN{printf "%.2f", (b-a)/n}')"
-  done
+    for lock in push push_lock_api parking_lot std resource reentrant; do
+        one=$(count "$lock" "$mode" "$n")
+        two=$(count "$lock" "$mode" $((2 * n)))
+        awk -v a="$one" -v b="$two" -v n="$n" -v l="$lock" -v m="$mode" \
+            'BEGIN { printf "%-12s %-10s %.2f\n", l, m, (b - a) / n }'
+    done
 done

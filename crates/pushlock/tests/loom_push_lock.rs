@@ -1,191 +1,310 @@
 //! Loom models of the push lock: every interleaving (up to `LOOM_MAX_PREEMPTIONS`) of
-//! small thread sets, checking mutual exclusion through a loom `UnsafeCell` (loom
-//! reports a concurrent access as a failure) and that every thread finishes (no lost
-//! wake-up: loom reports a deadlock when all threads park).
+//! small scenarios, with the protected data in a loom cell so that a missing
+//! happens-before edge is reported as a data race, and a lost wake-up as a deadlock.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom
+//! cargo test -p pushlock --release --test loom_push_lock`
 #![cfg(loom)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use loom::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::thread;
 use pushlock::RawPushLock;
 
-struct Shared {
+/// A lock and the data it protects.
+struct Locked {
     lock: RawPushLock,
-    value: UnsafeCell<usize>,
+    data: UnsafeCell<u32>,
 }
 
-impl Shared {
+// SAFETY: `data` is only touched while `lock` is held in the right mode.
+unsafe impl Sync for Locked {}
+
+impl Locked {
     fn new() -> Arc<Self> {
         Arc::new(Self {
             lock: RawPushLock::new(),
-            value: UnsafeCell::new(0),
+            data: UnsafeCell::new(0),
         })
     }
 
     fn write(&self) {
         self.lock.acquire_exclusive();
-        // SAFETY: held exclusive; loom checks that no other access overlaps.
-        self.value.with_mut(|v| unsafe { *v += 1 });
-        // SAFETY: held.
+        assert!(self.lock.is_locked_exclusive());
+        // SAFETY: held exclusive.
+        self.data.with_mut(|p| unsafe { *p += 1 });
+        // SAFETY: held exclusive.
         unsafe { self.lock.release() };
     }
 
-    fn read(&self) -> usize {
+    fn read(&self) -> u32 {
         self.lock.acquire_shared();
-        // SAFETY: held shared; loom checks that no write overlaps.
-        let v = self.value.with(|v| unsafe { *v });
-        // SAFETY: held.
+        assert!(!self.lock.is_locked_exclusive());
+        // SAFETY: held shared.
+        let value = self.data.with(|p| unsafe { *p });
+        // SAFETY: held shared.
         unsafe { self.lock.release() };
-        v
+        value
     }
 
-    fn total(&self) -> usize {
-        // SAFETY: all other threads joined.
-        self.value.with(|v| unsafe { *v })
+    fn value(&self) -> u32 {
+        // SAFETY: called once every other thread was joined.
+        self.data.with(|p| unsafe { *p })
+    }
+
+    fn assert_idle(&self) {
+        assert!(!self.lock.is_locked());
+        assert!(!self.lock.has_waiters());
     }
 }
 
 #[test]
-fn loom_exclusive_vs_exclusive() {
+fn p2_exclusive_vs_exclusive() {
     loom::model(|| {
-        let s = Shared::new();
+        let l = Locked::new();
         let t = {
-            let s = s.clone();
-            thread::spawn(move || s.write())
+            let l = l.clone();
+            thread::spawn(move || l.write())
         };
-        s.write();
+        l.write();
         t.join().unwrap();
-        assert_eq!(s.total(), 2);
-        assert!(!s.lock.is_locked());
+        assert_eq!(l.value(), 2);
+        l.assert_idle();
     });
 }
 
 #[test]
-fn loom_shared_exclusive_shared() {
+fn p3_shared_exclusive_shared() {
     loom::model(|| {
-        let s = Shared::new();
-        let r1 = {
-            let s = s.clone();
-            thread::spawn(move || {
-                s.read();
-            })
-        };
-        let w = {
-            let s = s.clone();
-            thread::spawn(move || s.write())
-        };
-        s.read();
-        r1.join().unwrap();
-        w.join().unwrap();
-        assert_eq!(s.total(), 1);
-        assert!(!s.lock.is_locked());
-    });
-}
-
-#[test]
-fn loom_two_writers_one_reader() {
-    loom::model(|| {
-        let s = Shared::new();
-        let w = {
-            let s = s.clone();
-            thread::spawn(move || s.write())
-        };
-        let r = {
-            let s = s.clone();
-            thread::spawn(move || {
-                s.read();
-            })
-        };
-        s.write();
-        w.join().unwrap();
-        r.join().unwrap();
-        assert_eq!(s.total(), 2);
-        assert!(!s.lock.is_locked());
-    });
-}
-
-#[test]
-fn loom_downgrade() {
-    loom::model(|| {
-        let s = Shared::new();
-        let other = {
-            let s = s.clone();
-            thread::spawn(move || {
-                s.read();
-            })
+        let l = Locked::new();
+        let reader = {
+            let l = l.clone();
+            thread::spawn(move || l.read())
         };
         let writer = {
-            let s = s.clone();
-            thread::spawn(move || s.write())
+            let l = l.clone();
+            thread::spawn(move || l.write())
         };
-        s.lock.acquire_exclusive();
-        // SAFETY: held exclusive.
-        s.value.with_mut(|v| unsafe { *v += 1 });
-        // SAFETY: held exclusive.
-        unsafe { s.lock.downgrade() };
-        assert!(!s.lock.is_locked_exclusive());
-        // SAFETY: held shared.
-        let _ = s.value.with(|v| unsafe { *v });
-        // SAFETY: held shared.
-        unsafe { s.lock.release() };
-        other.join().unwrap();
+        let seen = l.read();
+        assert!(seen <= 1);
+        assert!(reader.join().unwrap() <= 1);
         writer.join().unwrap();
-        assert_eq!(s.total(), 2);
-        assert!(!s.lock.is_locked());
+        assert_eq!(l.value(), 1);
+        l.assert_idle();
     });
 }
 
 #[test]
-fn loom_timed_exclusive_gives_up_while_queued() {
+fn p8_two_readers_wait_on_a_writer() {
     loom::model(|| {
-        let s = Shared::new();
+        let l = Locked::new();
+        l.lock.acquire_exclusive();
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let l = l.clone();
+                thread::spawn(move || l.read())
+            })
+            .collect();
+        // SAFETY: held exclusive.
+        l.data.with_mut(|p| unsafe { *p = 7 });
+        // SAFETY: held exclusive.
+        unsafe { l.lock.release() };
+        for r in readers {
+            assert_eq!(r.join().unwrap(), 7);
+        }
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn downgrade_keeps_writers_out() {
+    loom::model(|| {
+        let l = Locked::new();
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        l.lock.acquire_exclusive();
+        // SAFETY: held exclusive.
+        l.data.with_mut(|p| unsafe { *p += 10 });
+        // SAFETY: held exclusive.
+        unsafe { l.lock.downgrade() };
+        assert!(l.lock.is_locked() && !l.lock.is_locked_exclusive());
+        // SAFETY: held shared.
+        let seen = l.data.with(|p| unsafe { *p });
+        // Either the writer ran before us (11) or it waits until we release (10).
+        assert!(seen == 10 || seen == 11);
+        // SAFETY: held shared.
+        unsafe { l.lock.release() };
+        writer.join().unwrap();
+        assert_eq!(l.value(), 11);
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn downgrade_lets_queued_reader_in() {
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_exclusive();
+        let reader = {
+            let l = l.clone();
+            thread::spawn(move || l.read())
+        };
+        // SAFETY: held exclusive.
+        l.data.with_mut(|p| unsafe { *p = 5 });
+        // SAFETY: held exclusive.
+        unsafe { l.lock.downgrade() };
+        assert_eq!(reader.join().unwrap(), 5);
+        // SAFETY: held shared.
+        unsafe { l.lock.release() };
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn timed_exclusive_gives_up_while_queued() {
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_exclusive();
         let timed = {
-            let s = s.clone();
+            let l = l.clone();
             thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(3600);
-                if s.lock.try_acquire_until(true, deadline) {
+                // The deadline has passed by the time it queues: it must unlink itself
+                // (or take the lock if the release came first).
+                if l.lock.try_acquire_exclusive_until(Instant::now()) {
                     // SAFETY: held exclusive.
-                    s.value.with_mut(|v| unsafe { *v += 1 });
-                    // SAFETY: held.
-                    unsafe { s.lock.release() };
+                    l.data.with_mut(|p| unsafe { *p += 1 });
+                    // SAFETY: held exclusive.
+                    unsafe { l.lock.release() };
                 }
             })
         };
-        let writer = {
-            let s = s.clone();
-            thread::spawn(move || s.write())
-        };
-        s.read();
+        // SAFETY: held exclusive.
+        unsafe { l.lock.release() };
         timed.join().unwrap();
-        writer.join().unwrap();
-        assert!(!s.lock.is_locked());
-        assert!(!s.lock.is_locked());
+        l.assert_idle();
     });
 }
 
 #[test]
-fn loom_timed_shared_gives_up_while_queued() {
+fn timed_exclusive_gives_up_behind_reader_then_writer_gets_in() {
     loom::model(|| {
-        let s = Shared::new();
+        let l = Locked::new();
+        l.lock.acquire_shared();
         let timed = {
-            let s = s.clone();
+            let l = l.clone();
             thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(3600);
-                if s.lock.try_acquire_until(false, deadline) {
-                    // SAFETY: held shared.
-                    let _ = s.value.with(|v| unsafe { *v });
-                    // SAFETY: held.
-                    unsafe { s.lock.release() };
+                if l.lock.try_acquire_exclusive_until(Instant::now()) {
+                    // SAFETY: held exclusive.
+                    unsafe { l.lock.release() };
                 }
             })
         };
-        s.write();
-        s.write();
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        // SAFETY: held shared (the share count may sit in the timed waiter's block,
+        // which must hand it on when it unlinks).
+        unsafe { l.lock.release() };
         timed.join().unwrap();
-        assert_eq!(s.total(), 2);
-        assert!(!s.lock.is_locked());
-        assert!(!s.lock.is_locked());
+        writer.join().unwrap();
+        assert_eq!(l.value(), 1);
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn timed_shared_gives_up_while_writer_holds() {
+    loom::model(|| {
+        let l = Locked::new();
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        let timed = {
+            let l = l.clone();
+            thread::spawn(move || {
+                if l.lock.try_acquire_shared_until(Instant::now()) {
+                    // SAFETY: held shared.
+                    let _ = l.data.with(|p| unsafe { *p });
+                    // SAFETY: held shared.
+                    unsafe { l.lock.release() };
+                }
+            })
+        };
+        l.write();
+        writer.join().unwrap();
+        timed.join().unwrap();
+        assert_eq!(l.value(), 2);
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn timed_and_blocking_writers_queue_behind_writer() {
+    // Either order of queueing: the timed waiter may be the tail woken alone (then it
+    // gives up after the wake and must pass the wake on) or unlink itself.
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_exclusive();
+        let timed = {
+            let l = l.clone();
+            thread::spawn(move || {
+                if l.lock.try_acquire_exclusive_until(Instant::now()) {
+                    // SAFETY: held exclusive.
+                    l.data.with_mut(|p| unsafe { *p += 1 });
+                    // SAFETY: held exclusive.
+                    unsafe { l.lock.release() };
+                    1
+                } else {
+                    0
+                }
+            })
+        };
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        // SAFETY: held exclusive.
+        unsafe { l.lock.release() };
+        let timed_wrote = timed.join().unwrap();
+        writer.join().unwrap();
+        assert_eq!(l.value(), 1 + timed_wrote);
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn timed_tail_hands_share_count_on() {
+    // A reader holds; a blocking and a timed writer queue in either order. When the
+    // timed one is the tail it carries the share count and must hand it to the other.
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_shared();
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        let timed = {
+            let l = l.clone();
+            thread::spawn(move || {
+                if l.lock.try_acquire_exclusive_until(Instant::now()) {
+                    // SAFETY: held exclusive.
+                    unsafe { l.lock.release() };
+                }
+            })
+        };
+        // SAFETY: held shared.
+        let _ = l.data.with(|p| unsafe { *p });
+        // SAFETY: held shared.
+        unsafe { l.lock.release() };
+        writer.join().unwrap();
+        timed.join().unwrap();
+        assert_eq!(l.value(), 1);
+        l.assert_idle();
     });
 }

@@ -1,7 +1,8 @@
-//! proptest: random single-thread sequences of try-acquire / release / downgrade against
-//! a reference model of the lock state (SPEC P2, P5).
+//! proptest: random single-thread sequences of try-acquires, releases and downgrades,
+//! checked step by step against a reference model of the lock's state.
 #![cfg(not(loom))]
 
+use lock_api::{RawRwLock, RawRwLockDowngrade};
 use proptest::prelude::*;
 use pushlock::RawPushLock;
 
@@ -13,12 +14,12 @@ enum Op {
     Downgrade,
 }
 
-/// The reference model: who holds the lock.
+/// The reference: free, exclusive, or `n` shared holders.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Model {
     Free,
     Exclusive,
-    Shared(usize),
+    Shared(u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -32,7 +33,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 proptest! {
     #[test]
-    fn p2_p5_model_matches(ops in proptest::collection::vec(op(), 0..200)) {
+    fn p2_p5_single_thread_model(ops in proptest::collection::vec(op(), 0..200)) {
         let lock = RawPushLock::new();
         let mut model = Model::Free;
         for op in ops {
@@ -47,39 +48,39 @@ proptest! {
                 Op::TryShared => {
                     let got = lock.try_acquire_shared();
                     prop_assert_eq!(got, model != Model::Exclusive);
-                    if got {
-                        model = match model {
-                            Model::Shared(n) => Model::Shared(n + 1),
-                            _ => Model::Shared(1),
-                        };
-                    }
+                    model = match model {
+                        Model::Free => Model::Shared(1),
+                        Model::Shared(n) => Model::Shared(n + 1),
+                        Model::Exclusive => Model::Exclusive,
+                    };
                 }
-                Op::Release => match model {
-                    Model::Free => {}
-                    Model::Exclusive | Model::Shared(1) => {
-                        // SAFETY: the model says we hold it.
-                        unsafe { lock.release() };
-                        model = Model::Free;
+                Op::Release => {
+                    if model == Model::Free {
+                        continue;
                     }
-                    Model::Shared(n) => {
-                        // SAFETY: the model says we hold it shared.
-                        unsafe { lock.release() };
-                        model = Model::Shared(n - 1);
-                    }
-                },
+                    // SAFETY: the model says we hold it (P5: one release for both modes).
+                    unsafe { lock.release() };
+                    model = match model {
+                        Model::Shared(n) if n > 1 => Model::Shared(n - 1),
+                        _ => Model::Free,
+                    };
+                }
                 Op::Downgrade => {
-                    if model == Model::Exclusive {
-                        // SAFETY: held exclusive.
-                        unsafe { lock.downgrade() };
-                        model = Model::Shared(1);
+                    if model != Model::Exclusive {
+                        continue;
                     }
+                    // SAFETY: held exclusive per the model.
+                    unsafe { lock.downgrade(lock_api::GuardNoSend::new()) };
+                    model = Model::Shared(1);
                 }
             }
             prop_assert_eq!(lock.is_locked(), model != Model::Free);
             prop_assert_eq!(lock.is_locked_exclusive(), model == Model::Exclusive);
+            prop_assert_eq!(RawRwLock::is_locked(&lock), model != Model::Free);
+            prop_assert!(!lock.has_waiters());
         }
         while model != Model::Free {
-            // SAFETY: the model says we hold it.
+            // SAFETY: held per the model.
             unsafe { lock.release() };
             model = match model {
                 Model::Shared(n) if n > 1 => Model::Shared(n - 1),

@@ -1,9 +1,10 @@
-//! Stress: 16 threads mixing shared, exclusive, try, timed and downgrade on one push
-//! lock; a counter checked for lost updates and a reader count checked for overlap.
+//! Stress: 16 threads hammer one push lock with every kind of acquire (blocking, try,
+//! timed, downgrade) and check two invariants all the time: no lost update on a counter
+//! written under exclusive hold, and no reader inside while a writer is (P2).
 #![cfg(not(loom))]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -11,145 +12,172 @@ use lock_api::{RawRwLock, RawRwLockDowngrade, RawRwLockTimed};
 use pushlock::RawPushLock;
 
 const THREADS: usize = 16;
-const OPS: usize = if cfg!(debug_assertions) {
-    40_000
+const OPS_PER_THREAD: usize = if cfg!(debug_assertions) {
+    20_000
 } else {
-    300_000
+    250_000
 };
 
-struct State {
+#[derive(Default)]
+struct Shared {
     lock: RawPushLock,
-    /// Written only under exclusive; plain load/store pairs would lose updates if two
-    /// writers overlapped.
-    counter: AtomicUsize,
-    /// Readers inside (+1 each) or -1_000_000 while a writer is inside.
-    inside: AtomicIsize,
+    /// Written only under exclusive hold, with a non-atomic read-modify-write pattern
+    /// (load, then store), so a broken lock loses updates.
+    counter: AtomicU64,
+    readers: AtomicUsize,
+    writers: AtomicUsize,
 }
 
-fn enter_writer(s: &State) {
-    assert_eq!(
-        s.inside.swap(-1_000_000, Ordering::SeqCst),
-        0,
-        "writer overlap"
-    );
-    let v = s.counter.load(Ordering::Relaxed);
-    s.counter.store(v + 1, Ordering::Relaxed);
+impl Shared {
+    fn enter_write(&self) {
+        assert_eq!(
+            self.writers.fetch_add(1, Ordering::SeqCst),
+            0,
+            "two writers"
+        );
+        assert_eq!(
+            self.readers.load(Ordering::SeqCst),
+            0,
+            "reader inside with writer"
+        );
+        let v = self.counter.load(Ordering::Relaxed);
+        // Now and then give the CPU away while holding, so that the other threads
+        // really queue (spin, park, time out) instead of running one after another.
+        if v.is_multiple_of(64) {
+            thread::yield_now();
+        }
+        self.counter.store(v + 1, Ordering::Relaxed);
+    }
+
+    fn leave_write(&self) {
+        self.writers.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    fn enter_read(&self) {
+        self.readers.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(
+            self.writers.load(Ordering::SeqCst),
+            0,
+            "writer inside with reader"
+        );
+    }
+
+    fn leave_read(&self) {
+        self.readers.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
-fn leave_writer(s: &State) {
-    assert_eq!(s.inside.swap(0, Ordering::SeqCst), -1_000_000);
-}
-
-fn reader(s: &State) {
-    assert!(
-        s.inside.fetch_add(1, Ordering::SeqCst) >= 0,
-        "reader overlaps writer"
-    );
-    s.inside.fetch_sub(1, Ordering::SeqCst);
+/// A small xorshift, so each thread has its own reproducible mix.
+fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
 }
 
 #[test]
-fn p2_stress_mixed_modes_no_lost_update_no_overlap() {
+fn p2_stress_mixed_operations() {
+    let shared = Arc::new(Shared::default());
     let done = Arc::new(AtomicBool::new(false));
+    // Watchdog: a hang (lost wake-up) fails the test instead of blocking CI.
     {
-        // Watchdog: abort instead of hanging forever.
         let done = done.clone();
         thread::spawn(move || {
-            for _ in 0..1200 {
+            for _ in 0..600 {
+                thread::sleep(Duration::from_millis(100));
                 if done.load(Ordering::SeqCst) {
                     return;
                 }
-                thread::sleep(Duration::from_millis(100));
             }
-            eprintln!("stress test hung");
+            eprintln!("push lock stress: no progress in 60 s (lost wake-up?)");
             std::process::abort();
         });
     }
-    let s = Arc::new(State {
-        lock: RawPushLock::new(),
-        counter: AtomicUsize::new(0),
-        inside: AtomicIsize::new(0),
-    });
-    let writes = Arc::new(AtomicUsize::new(0));
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let (s, writes) = (s.clone(), writes.clone());
+            let shared = shared.clone();
             thread::spawn(move || {
-                let mut seed = (t as u32).wrapping_mul(2_654_435_761) | 1;
-                for _ in 0..OPS {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    match seed % 10 {
-                        0 => {
-                            let g = s.lock.lock_exclusive();
-                            enter_writer(&s);
-                            leave_writer(&s);
-                            writes.fetch_add(1, Ordering::Relaxed);
-                            // SAFETY: held exclusive.
-                            unsafe { s.lock.unlock_exclusive(g) };
+                let mut seed = 0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1);
+                let mut writes = 0u64;
+                let lock = &shared.lock;
+                for _ in 0..OPS_PER_THREAD {
+                    match next(&mut seed) % 16 {
+                        0..=7 => {
+                            let g = lock.lock_shared();
+                            shared.enter_read();
+                            shared.leave_read();
+                            // SAFETY: held shared by `g`.
+                            unsafe { lock.unlock_shared(g) };
                         }
-                        1 => {
-                            if s.lock.try_acquire_exclusive() {
-                                enter_writer(&s);
-                                leave_writer(&s);
-                                writes.fetch_add(1, Ordering::Relaxed);
+                        8..=9 => {
+                            let g = lock.lock_exclusive();
+                            shared.enter_write();
+                            writes += 1;
+                            shared.leave_write();
+                            // SAFETY: held exclusive by `g`.
+                            unsafe { lock.unlock_exclusive(g) };
+                        }
+                        10 => {
+                            if let Some(g) = lock.try_lock_exclusive() {
+                                shared.enter_write();
+                                writes += 1;
+                                shared.leave_write();
                                 // SAFETY: held exclusive.
-                                unsafe { s.lock.release() };
+                                unsafe { lock.unlock_exclusive(g) };
                             }
                         }
-                        2 => {
-                            if let Some(g) =
-                                s.lock.try_lock_exclusive_for(Duration::from_micros(50))
-                            {
-                                enter_writer(&s);
-                                leave_writer(&s);
-                                writes.fetch_add(1, Ordering::Relaxed);
+                        11 => {
+                            if let Some(g) = lock.try_lock_shared() {
+                                shared.enter_read();
+                                shared.leave_read();
+                                // SAFETY: held shared.
+                                unsafe { lock.unlock_shared(g) };
+                            }
+                        }
+                        12 => {
+                            let wait = Duration::from_micros(next(&mut seed) % 50);
+                            if let Some(g) = lock.try_lock_exclusive_for(wait) {
+                                shared.enter_write();
+                                writes += 1;
+                                shared.leave_write();
                                 // SAFETY: held exclusive.
-                                unsafe { s.lock.unlock_exclusive(g) };
+                                unsafe { lock.unlock_exclusive(g) };
                             }
                         }
-                        3 => {
-                            let g = s.lock.lock_exclusive();
-                            enter_writer(&s);
-                            leave_writer(&s);
-                            writes.fetch_add(1, Ordering::Relaxed);
-                            // SAFETY: held exclusive.
-                            let g = unsafe { RawRwLockDowngrade::downgrade(&s.lock, g) };
-                            reader(&s);
-                            // SAFETY: held shared.
-                            unsafe { s.lock.unlock_shared(g) };
-                        }
-                        4 => {
-                            if let Some(g) = s.lock.try_lock_shared_for(Duration::from_micros(50)) {
-                                reader(&s);
+                        13 => {
+                            let wait = Duration::from_micros(next(&mut seed) % 50);
+                            if let Some(g) = lock.try_lock_shared_for(wait) {
+                                shared.enter_read();
+                                shared.leave_read();
                                 // SAFETY: held shared.
-                                unsafe { s.lock.unlock_shared(g) };
-                            }
-                        }
-                        5 => {
-                            if s.lock.try_acquire_shared() {
-                                reader(&s);
-                                // SAFETY: held shared.
-                                unsafe { s.lock.release() };
+                                unsafe { lock.unlock_shared(g) };
                             }
                         }
                         _ => {
-                            s.lock.acquire_shared();
-                            reader(&s);
-                            // SAFETY: held shared.
-                            unsafe { s.lock.release() };
+                            let g = lock.lock_exclusive();
+                            shared.enter_write();
+                            writes += 1;
+                            shared.leave_write();
+                            // SAFETY: held exclusive by `g`.
+                            let g = unsafe { lock.downgrade(g) };
+                            shared.enter_read();
+                            shared.leave_read();
+                            // SAFETY: held shared after the downgrade.
+                            unsafe { lock.unlock_shared(g) };
                         }
                     }
                 }
+                writes
             })
         })
         .collect();
-    handles.into_iter().for_each(|h| h.join().unwrap());
+    let writes: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
     done.store(true, Ordering::SeqCst);
     assert_eq!(
-        s.counter.load(Ordering::Relaxed),
-        writes.load(Ordering::Relaxed)
+        shared.counter.load(Ordering::SeqCst),
+        writes,
+        "lost updates"
     );
-    assert!(!s.lock.is_locked());
+    assert!(!shared.lock.is_locked());
+    assert!(!shared.lock.has_waiters());
 }

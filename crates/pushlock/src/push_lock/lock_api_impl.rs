@@ -1,97 +1,120 @@
-//! `lock_api` integration: [`RawPushLock`] as a `RawRwLock` with downgrade and timeouts.
+//! `lock_api` integration: [`RawPushLock`] as a `RawRwLock` with downgrade and timeouts,
+//! which makes [`PushLock<T>`](crate::PushLock) a full `lock_api::RwLock`.
 
 use std::time::{Duration, Instant};
 
+use lock_api::GuardNoSend;
+
 use super::raw::RawPushLock;
 
-// SAFETY: the state machine in `raw.rs` gives mutual exclusion for exclusive holds and
-// excludes writers from shared holds (invariants 1 and 2 there); guards are `!Send`
-// because the verifier records holds per thread.
+/// `Instant::now() + timeout`, or no deadline at all when that overflows.
+fn deadline_after(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
+
+// SAFETY: exclusive excludes every other hold and shared holds exclude exclusive ones
+// (invariants in `raw.rs`); guards are `!Send` because the verifier attributes holds to
+// the acquiring thread.
 unsafe impl lock_api::RawRwLock for RawPushLock {
     #[allow(clippy::declare_interior_mutable_const)]
     const INIT: Self = Self::new();
-    type SharedGuard = lock_api::GuardNoSend;
-    type ExclusiveGuard = lock_api::GuardNoSend;
+    type SharedGuard = GuardNoSend;
+    type ExclusiveGuard = GuardNoSend;
 
+    #[inline]
+    #[track_caller]
     fn lock_shared(&self) -> Self::SharedGuard {
         self.acquire_shared();
-        lock_api::GuardNoSend::new()
+        GuardNoSend::new()
     }
 
+    #[inline]
+    #[track_caller]
     fn try_lock_shared(&self) -> Option<Self::SharedGuard> {
-        self.try_acquire_shared().then(lock_api::GuardNoSend::new)
+        self.try_acquire_shared().then(GuardNoSend::new)
     }
 
+    #[inline]
+    #[track_caller]
     unsafe fn unlock_shared(&self, _guard: Self::SharedGuard) {
-        // SAFETY: the caller holds it shared (the guard proves it).
+        // SAFETY: the guard proves the caller holds it shared.
         unsafe { self.release() }
     }
 
+    #[inline]
+    #[track_caller]
     fn lock_exclusive(&self) -> Self::ExclusiveGuard {
         self.acquire_exclusive();
-        lock_api::GuardNoSend::new()
+        GuardNoSend::new()
     }
 
+    #[inline]
+    #[track_caller]
     fn try_lock_exclusive(&self) -> Option<Self::ExclusiveGuard> {
-        self.try_acquire_exclusive()
-            .then(lock_api::GuardNoSend::new)
+        self.try_acquire_exclusive().then(GuardNoSend::new)
     }
 
+    #[inline]
+    #[track_caller]
     unsafe fn unlock_exclusive(&self, _guard: Self::ExclusiveGuard) {
-        // SAFETY: the caller holds it exclusive (the guard proves it).
-        unsafe { self.release() }
+        // SAFETY: the guard proves the caller holds it exclusive.
+        unsafe { self.release_exclusive() }
     }
 
+    #[inline]
     fn is_locked(&self) -> bool {
         RawPushLock::is_locked(self)
     }
 
+    #[inline]
     fn is_locked_exclusive(&self) -> bool {
         RawPushLock::is_locked_exclusive(self)
     }
 }
 
-// SAFETY: `downgrade` turns an exclusive hold into a shared one atomically.
+// SAFETY: the lock stays held throughout: exclusive turns into one shared hold in one
+// atomic step, or under the list lock with LOCKED set.
 unsafe impl lock_api::RawRwLockDowngrade for RawPushLock {
+    #[inline]
+    #[track_caller]
     unsafe fn downgrade(&self, _guard: Self::ExclusiveGuard) -> Self::SharedGuard {
-        // SAFETY: the caller holds it exclusive (the guard proves it).
-        unsafe { RawPushLock::downgrade(self) };
-        lock_api::GuardNoSend::new()
+        // SAFETY: the guard proves the caller holds it exclusive.
+        unsafe { self.downgrade_exclusive() };
+        GuardNoSend::new()
     }
 }
 
-/// The deadline `timeout` from now, `None` when it does not fit in an `Instant`.
-fn deadline_after(timeout: Duration) -> Option<Instant> {
-    Instant::now().checked_add(timeout)
-}
-
-// SAFETY: timed acquires succeed only as the untimed ones do; a waiter that gives up
-// leaves the wait list by invariant 5 of `raw.rs`.
+// SAFETY: a timed acquire that returns `None` holds nothing and has left the queue
+// (invariant 8 in `raw.rs`).
 unsafe impl lock_api::RawRwLockTimed for RawPushLock {
     type Duration = Duration;
     type Instant = Instant;
 
+    #[inline]
+    #[track_caller]
     fn try_lock_shared_for(&self, timeout: Duration) -> Option<Self::SharedGuard> {
-        match deadline_after(timeout) {
-            Some(deadline) => self.try_lock_shared_until(deadline),
-            None => Some(lock_api::RawRwLock::lock_shared(self)),
-        }
+        self.acquire_until(false, deadline_after(timeout))
+            .then(GuardNoSend::new)
     }
 
-    fn try_lock_shared_until(&self, deadline: Instant) -> Option<Self::SharedGuard> {
-        self.acquire_until(false, deadline)
-            .then(lock_api::GuardNoSend::new)
+    #[inline]
+    #[track_caller]
+    fn try_lock_shared_until(&self, timeout: Instant) -> Option<Self::SharedGuard> {
+        self.acquire_until(false, Some(timeout))
+            .then(GuardNoSend::new)
     }
 
+    #[inline]
+    #[track_caller]
     fn try_lock_exclusive_for(&self, timeout: Duration) -> Option<Self::ExclusiveGuard> {
-        match deadline_after(timeout) {
-            Some(deadline) => self.try_lock_exclusive_until(deadline),
-            None => Some(lock_api::RawRwLock::lock_exclusive(self)),
-        }
+        self.acquire_until(true, deadline_after(timeout))
+            .then(GuardNoSend::new)
     }
 
-    fn try_lock_exclusive_until(&self, deadline: Instant) -> Option<Self::ExclusiveGuard> {
-        self.acquire_until(true, deadline)
-            .then(lock_api::GuardNoSend::new)
+    #[inline]
+    #[track_caller]
+    fn try_lock_exclusive_until(&self, timeout: Instant) -> Option<Self::ExclusiveGuard> {
+        self.acquire_until(true, Some(timeout))
+            .then(GuardNoSend::new)
     }
 }

@@ -1,14 +1,17 @@
-//! The push lock (`EX_PUSH_LOCK`): a one-word reader/writer lock.
+//! The push lock (`EX_PUSH_LOCK`): a one-word reader/writer lock (SPEC P1-P8).
 //!
-//! - `raw.rs`: the state word, its invariants, fast paths, queueing, waking, timed give-up.
-//! - `wait_block.rs`: the wait block on each waiter's stack and list walks.
-//! - `lock_api_impl.rs`: `lock_api` traits (`RawRwLock`, downgrade, timed).
+//! - `raw.rs`: the state word, its invariants and the one-CAS fast paths.
+//! - `queue.rs`: queueing, parking, waking (P8), the list lock, timed unlink.
+//! - `wait_block.rs`: the wait block each queued thread keeps on its stack.
+//! - `lock_api_impl.rs`: `lock_api::RawRwLock`, `RawRwLockDowngrade`, `RawRwLockTimed`.
+//! - `model_api.rs`: loom-only twins of downgrade and the timed acquires.
 
 #[cfg(not(loom))]
 mod lock_api_impl;
+#[cfg(loom)]
+mod model_api;
+mod queue;
 mod raw;
-#[cfg(all(test, not(loom)))]
-mod tests;
 mod wait_block;
 
 pub use raw::RawPushLock;
@@ -21,9 +24,11 @@ pub(crate) use raw::SPIN_LIMIT;
 /// # Examples
 ///
 /// ```
-/// let lock = pushlock::PushLock::new(5);
-/// *lock.write() += 1;
-/// assert_eq!(*lock.read(), 6);
+/// use pushlock::PushLock;
+///
+/// static COUNTER: PushLock<u64> = PushLock::new(0);
+/// *COUNTER.write() += 1;
+/// assert_eq!(*COUNTER.read(), 1);
 /// ```
 pub type PushLock<T> = lock_api::RwLock<RawPushLock, T>;
 #[cfg(not(loom))]
@@ -32,9 +37,9 @@ pub type PushLock<T> = lock_api::RwLock<RawPushLock, T>;
 /// # Examples
 ///
 /// ```
-/// let lock = pushlock::PushLock::new(1);
+/// let lock = pushlock::PushLock::new(5);
 /// let guard: pushlock::PushLockReadGuard<'_, i32> = lock.read();
-/// assert_eq!(*guard, 1);
+/// assert_eq!(*guard, 5);
 /// ```
 pub type PushLockReadGuard<'a, T> = lock_api::RwLockReadGuard<'a, RawPushLock, T>;
 #[cfg(not(loom))]
@@ -43,8 +48,10 @@ pub type PushLockReadGuard<'a, T> = lock_api::RwLockReadGuard<'a, RawPushLock, T
 /// # Examples
 ///
 /// ```
-/// let lock = pushlock::PushLock::new(1);
+/// let lock = pushlock::PushLock::new(5);
 /// let mut guard: pushlock::PushLockWriteGuard<'_, i32> = lock.write();
-/// *guard = 2;
+/// *guard += 1;
+/// drop(guard);
+/// assert_eq!(*lock.read(), 6);
 /// ```
 pub type PushLockWriteGuard<'a, T> = lock_api::RwLockWriteGuard<'a, RawPushLock, T>;

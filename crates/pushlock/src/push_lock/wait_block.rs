@@ -188,7 +188,6 @@ pub(super) unsafe fn find_predecessor(
 }
 
 /// How many blocks the list starting at `head` holds.
-#[cfg(test)]
 ///
 /// # Safety
 ///

@@ -1,0 +1,504 @@
+//! The push lock's slow paths: queueing, parking, waking (P8), the list lock, and the
+//! timed waiter's self-unlink. Invariant numbers refer to the module doc of `raw.rs`.
+
+use core::ptr;
+use std::time::Instant;
+
+use crate::sys::atomic::Ordering;
+
+use super::raw::{
+    FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT, WAITING,
+    WAKING, head, is_exclusive_acquirable, is_exclusive_state, is_shared_acquirable,
+    with_one_more_share, without_one_hold,
+};
+use super::wait_block::{self, Position, WaitBlock};
+
+/// How a stay in the queue ended.
+enum Waited {
+    /// The lock looked acquirable before the block was pushed: retry at once.
+    NotQueued,
+    /// A waker detached and signaled the block: retry (no hand-off, P8).
+    Signaled,
+    /// The deadline passed and the waiter unlinked its own block (invariant 8a).
+    TimedOut,
+}
+
+/// A short backoff for threads waiting for the list lock, whose holders never block.
+fn backoff(spins: &mut u32) {
+    if *spins < 16 {
+        *spins += 1;
+        crate::sys::spin_loop();
+    } else {
+        crate::sys::yield_now();
+    }
+}
+
+fn deadline_passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
+impl RawPushLock {
+    /// Acquires the lock after the fast path failed: spin (P7), queue, park, retry.
+    /// Returns `false` only when `deadline` passed.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn acquire_slow(&self, exclusive: bool, deadline: Option<Instant>) -> bool {
+        let mut spins = 0;
+        let mut woken = false;
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            let acquirable = if exclusive {
+                is_exclusive_acquirable(state)
+            } else {
+                is_shared_acquirable(state)
+            };
+            if acquirable {
+                let next = if exclusive {
+                    state | LOCKED
+                } else {
+                    with_one_more_share(state)
+                };
+                // Acquire pairs with the Release of the previous holder's release.
+                if self
+                    .state
+                    .compare_exchange_weak(state, next, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return true;
+                }
+                continue;
+            }
+            // Spin only while nobody queues: behind queued waiters it would be wasted.
+            if state & WAITING == 0 && spins != SPIN_LIMIT {
+                spins += 1;
+                crate::sys::spin_loop();
+                continue;
+            }
+            // A timed acquirer queues at least once; after a wake-up it may give up.
+            if woken && deadline_passed(deadline) {
+                self.pass_wake_on();
+                return false;
+            }
+            let block = WaitBlock::new(exclusive);
+            match self.wait_in_queue(&block, deadline) {
+                Waited::NotQueued => {}
+                Waited::Signaled => {
+                    woken = true;
+                    spins = 0;
+                }
+                Waited::TimedOut => return false,
+            }
+        }
+    }
+
+    /// Pushes `block` and sleeps until it is signaled or the deadline passes.
+    fn wait_in_queue(&self, block: &WaitBlock, deadline: Option<Instant>) -> Waited {
+        let exclusive = block.is_exclusive();
+        let me = block as *const WaitBlock;
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            let acquirable = if exclusive {
+                is_exclusive_acquirable(state)
+            } else {
+                is_shared_acquirable(state)
+            };
+            if acquirable {
+                return Waited::NotQueued;
+            }
+            let next = if state & WAITING == 0 {
+                // The first waiter: the lock is held (else it was acquirable), and the
+                // share count moves from the word into this block, the new tail
+                // (invariant 3).
+                debug_assert!(state != 0);
+                let shares = state >> SHARE_SHIFT;
+                // SAFETY: not published yet; we are the owner.
+                unsafe {
+                    block.set_next(ptr::null());
+                    block.set_share_count(shares);
+                }
+                let shared_flag = if shares > 0 { MULTIPLE_SHARED } else { 0 };
+                me as usize | WAITING | LOCKED | shared_flag
+            } else {
+                // SAFETY: not published yet; we are the owner.
+                unsafe { block.set_next(head(state)) };
+                me as usize | (state & FLAGS)
+            };
+            // Release publishes the block's fields; pairs with the Acquire load of the
+            // word by list lock holders.
+            match self.state.compare_exchange_weak(
+                state,
+                next,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => state = now,
+            }
+        }
+        loop {
+            if block.is_signaled() {
+                return Waited::Signaled;
+            }
+            match deadline {
+                None => crate::sys::park(),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return self.cancel_wait(block);
+                    }
+                    crate::sys::park_timeout(deadline - now);
+                }
+            }
+        }
+    }
+
+    /// A timed-out waiter leaves the queue (invariant 8): take the list lock, unlink our
+    /// block if it is still there; if it is not, a waker has it, so wait for its signal.
+    #[cold]
+    fn cancel_wait(&self, block: &WaitBlock) -> Waited {
+        if !self.lock_list() {
+            // The whole list was detached: a waker is about to signal us.
+            Self::wait_for_signal(block);
+            return Waited::Signaled;
+        }
+        let me = block as *const WaitBlock;
+        loop {
+            // Acquire pairs with the Release pushes of the blocks we walk.
+            let state = self.state.load(Ordering::Acquire);
+            let newest = head(state);
+            // SAFETY: we hold the list lock (invariant 4, 5).
+            match unsafe { wait_block::find_predecessor(newest, me) } {
+                Position::Absent => {
+                    self.unlock_list();
+                    Self::wait_for_signal(block);
+                    return Waited::Signaled;
+                }
+                Position::Head => {
+                    // SAFETY: our own block, in the list, under the list lock.
+                    let older = unsafe { block.next() };
+                    let next = if older.is_null() {
+                        // The only block: the list empties and the word takes back the
+                        // share count (invariant 3); this also drops the list lock.
+                        let shares = if state & MULTIPLE_SHARED != 0 {
+                            // SAFETY: ours, under the list lock.
+                            unsafe { block.share_count() }
+                        } else {
+                            0
+                        };
+                        if shares > 0 {
+                            shares << SHARE_SHIFT
+                        } else {
+                            state & LOCKED
+                        }
+                    } else {
+                        older as usize | (state & FLAGS)
+                    };
+                    // Release: our list edits for the next list lock holder.
+                    if self
+                        .state
+                        .compare_exchange(state, next, Ordering::AcqRel, Ordering::Relaxed)
+                        .is_err()
+                    {
+                        // A push or a LOCKED change; walk again.
+                        continue;
+                    }
+                    if !older.is_null() {
+                        self.unlock_list();
+                    }
+                    return Waited::TimedOut;
+                }
+                Position::After(newer) => {
+                    // SAFETY: both in the list, under the list lock (invariant 4, 5).
+                    unsafe {
+                        let older = block.next();
+                        (*newer).set_next(older);
+                        if older.is_null() && state & MULTIPLE_SHARED != 0 {
+                            // We were the tail: the share count moves to the new tail.
+                            (*newer).set_share_count(block.share_count());
+                        }
+                    }
+                    self.unlock_list();
+                    return Waited::TimedOut;
+                }
+            }
+        }
+    }
+
+    /// Parks until a waker that holds our block signals it.
+    fn wait_for_signal(block: &WaitBlock) {
+        while !block.is_signaled() {
+            crate::sys::park();
+        }
+    }
+
+    /// Takes the list lock (`WAKING`), waiting for its current holder. Returns `false`
+    /// (without the lock) when nobody is queued.
+    fn lock_list(&self) -> bool {
+        let mut spins = 0;
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            if state & WAITING == 0 {
+                return false;
+            }
+            if state & WAKING != 0 {
+                backoff(&mut spins);
+                continue;
+            }
+            // Acquire pairs with the Release that dropped the list lock last.
+            if self
+                .state
+                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                return true;
+            }
+        }
+    }
+
+    /// Drops the list lock. If the lock is free meanwhile, wakes first (P8): the oldest
+    /// waiter alone if it wants exclusive, else every waiter (invariant 6).
+    pub(super) fn unlock_list(&self) {
+        loop {
+            // Acquire pairs with the Release pushes of the blocks we may walk.
+            let state = self.state.load(Ordering::Acquire);
+            debug_assert!(state & WAKING != 0 && state & WAITING != 0);
+            if state & LOCKED != 0 {
+                // The holder's release will wake. Release: our list edits.
+                if self
+                    .state
+                    .compare_exchange_weak(
+                        state,
+                        state & !WAKING,
+                        Ordering::Release,
+                        Ordering::Relaxed,
+                    )
+                    .is_ok()
+                {
+                    return;
+                }
+                continue;
+            }
+            let newest = head(state);
+            // SAFETY: WAITING, so non-null; we hold the list lock (invariant 4, 5).
+            let (tail, before_tail) = unsafe { wait_block::find_tail(newest) };
+            // SAFETY: in the list, under the list lock.
+            if unsafe { (*tail).is_exclusive() } && !before_tail.is_null() {
+                // Detach the tail alone; the rest stays queued while it retries.
+                // SAFETY: in the list, under the list lock.
+                unsafe { (*before_tail).set_next(ptr::null()) };
+                // Release: the detach, for the next list lock holder.
+                self.state.fetch_and(!WAKING, Ordering::Release);
+                // SAFETY: detached above, not signaled yet.
+                unsafe { WaitBlock::signal(tail) };
+                return;
+            }
+            // Wake everyone: detach the whole list, dropping the list lock. The lock is
+            // free, so MULTIPLE_SHARED is clear (invariant 1) and the word becomes 0.
+            if self
+                .state
+                .compare_exchange_weak(state, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                // SAFETY: the chain from `newest` was detached by our CAS.
+                unsafe { WaitBlock::signal_all(newest) };
+                return;
+            }
+        }
+    }
+
+    /// A woken thread that gives up (timeout) may be the one invariant 6 relies on. It
+    /// gives up only after it saw the lock held (whose release then wakes), so this is a
+    /// belt-and-braces check: if the lock is free with waiters and nobody holds the
+    /// list lock, run the wake.
+    fn pass_wake_on(&self) {
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            if state & WAITING == 0 || state & (LOCKED | WAKING) != 0 {
+                return;
+            }
+            // Acquire pairs with the Release that dropped the list lock last.
+            if self
+                .state
+                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                self.unlock_list();
+                return;
+            }
+        }
+    }
+
+    /// Release when the fast path failed: waiters queue, or the CAS lost a race.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn release_slow(&self) {
+        let mut spins = 0;
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            if state & WAITING == 0 {
+                let next = without_one_hold(state);
+                // Release pairs with the Acquire of the next acquire.
+                if self
+                    .state
+                    .compare_exchange_weak(state, next, Ordering::Release, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return;
+                }
+                continue;
+            }
+            if state & MULTIPLE_SHARED == 0 {
+                // The sole holder (exclusive): free the word and take the list lock to
+                // wake, unless someone holds it (it re-checks LOCKED, invariant 6).
+                // Release pairs with the next acquire; Acquire with the last list unlock.
+                if self
+                    .state
+                    .compare_exchange_weak(
+                        state,
+                        (state & !LOCKED) | WAKING,
+                        Ordering::AcqRel,
+                        Ordering::Relaxed,
+                    )
+                    .is_ok()
+                {
+                    if state & WAKING == 0 {
+                        self.unlock_list();
+                    }
+                    return;
+                }
+                continue;
+            }
+            // One of the shared holders counted in the tail block (invariant 3).
+            if state & WAKING != 0 {
+                backoff(&mut spins);
+                continue;
+            }
+            // Acquire pairs with the Release that dropped the list lock last.
+            if self
+                .state
+                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                continue;
+            }
+            // Acquire: see the blocks pushed since.
+            let newest = head(self.state.load(Ordering::Acquire));
+            // SAFETY: WAITING stays set while we hold the list lock; invariant 4, 5.
+            unsafe {
+                let (tail, _) = wait_block::find_tail(newest);
+                let left = (*tail).share_count() - 1;
+                (*tail).set_share_count(left);
+                if left == 0 {
+                    // The last shared holder frees the lock. Release pairs with the
+                    // next acquire (and carries the other readers' accesses, which
+                    // happened before their list lock releases we acquired).
+                    self.state
+                        .fetch_and(!(LOCKED | MULTIPLE_SHARED), Ordering::Release);
+                }
+            }
+            self.unlock_list();
+            return;
+        }
+    }
+
+    /// Turns an exclusive hold into a shared one. With waiters queued: if the oldest
+    /// wants shared, wake everyone (they may share with us); else keep them queued and
+    /// count ourselves in the tail block.
+    ///
+    /// # Safety
+    ///
+    /// - The calling thread holds the lock exclusive.
+    pub(super) unsafe fn downgrade_exclusive(&self) {
+        // Release pairs with the Acquire of readers that get in after us.
+        if self
+            .state
+            .compare_exchange(LOCKED, SHARE_ONE, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+        self.downgrade_slow();
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn downgrade_slow(&self) {
+        let mut spins = 0;
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            debug_assert!(
+                is_exclusive_state(state),
+                "downgrade without exclusive hold"
+            );
+            if state & WAITING == 0 {
+                if self
+                    .state
+                    .compare_exchange_weak(state, SHARE_ONE, Ordering::Release, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return;
+                }
+                continue;
+            }
+            if state & WAKING != 0 {
+                backoff(&mut spins);
+                continue;
+            }
+            // Acquire pairs with the Release that dropped the list lock last.
+            if self
+                .state
+                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                break;
+            }
+        }
+        loop {
+            // Acquire: see the blocks pushed since.
+            let state = self.state.load(Ordering::Acquire);
+            let newest = head(state);
+            // SAFETY: WAITING, we hold the list lock (invariant 4, 5).
+            let (tail, _) = unsafe { wait_block::find_tail(newest) };
+            // SAFETY: as above.
+            if unsafe { (*tail).is_exclusive() } {
+                // SAFETY: as above; the tail holds the share count from now on.
+                unsafe { (*tail).set_share_count(1) };
+                // Release pairs with readers' acquires after the list empties.
+                self.state.fetch_or(MULTIPLE_SHARED, Ordering::Release);
+                self.unlock_list();
+                return;
+            }
+            // Detach everything; the count (us) goes back into the word.
+            if self
+                .state
+                .compare_exchange_weak(state, SHARE_ONE, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                // SAFETY: the chain from `newest` was detached by our CAS.
+                unsafe { WaitBlock::signal_all(newest) };
+                return;
+            }
+        }
+    }
+
+    /// How many threads are queued (takes the list lock briefly). For tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = pushlock::RawPushLock::new();
+    /// assert_eq!(lock.waiter_count(), 0);
+    /// ```
+    #[doc(hidden)]
+    pub fn waiter_count(&self) -> usize {
+        if !self.lock_list() {
+            return 0;
+        }
+        // Acquire: see the blocks pushed since.
+        let newest = head(self.state.load(Ordering::Acquire));
+        // SAFETY: we hold the list lock (invariant 4, 5).
+        let n = unsafe { wait_block::count(newest) };
+        self.unlock_list();
+        n
+    }
+}
