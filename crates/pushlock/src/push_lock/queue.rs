@@ -7,9 +7,9 @@ use std::time::Instant;
 use crate::sys::atomic::Ordering;
 
 use super::raw::{
-    FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT, WAITING,
-    WAKING, head, is_exclusive_acquirable, is_exclusive_state, is_shared_acquirable,
-    with_one_more_share, without_one_hold,
+    FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT,
+    SPIN_PAUSE_ROUNDS, WAITING, WAKING, head, is_exclusive_acquirable, is_exclusive_state,
+    is_shared_acquirable, with_one_more_share, without_one_hold,
 };
 use super::wait_block::{self, Position, WaitBlock};
 
@@ -70,8 +70,14 @@ impl RawPushLock {
             }
             // Spin only while nobody queues: behind queued waiters it would be wasted.
             if state & WAITING == 0 && spins != SPIN_LIMIT {
+                if spins < SPIN_PAUSE_ROUNDS {
+                    for _ in 0..1u32 << spins {
+                        crate::sys::spin_loop();
+                    }
+                } else {
+                    crate::sys::yield_now();
+                }
                 spins += 1;
-                crate::sys::spin_loop();
                 continue;
             }
             // A timed acquirer queues at least once; after a wake-up it may give up.

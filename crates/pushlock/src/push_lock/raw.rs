@@ -115,10 +115,14 @@ pub(super) const SHARE_SHIFT: u32 = 4;
 const _: () = assert!(core::mem::align_of::<WaitBlock>() > FLAGS);
 const _: () = assert!(SHARE_ONE == 1 << SHARE_SHIFT && SHARE_ONE > FLAGS);
 
-/// How many times an acquirer spins (re-reading the word) before it queues and parks
-/// (SPEC P7). Spinning happens only while nobody is queued. Zero under loom, where
-/// every spin is one more schedule to explore.
-pub(crate) const SPIN_LIMIT: u32 = if cfg!(loom) { 0 } else { 64 };
+/// How many spin rounds an acquirer makes (re-reading the word after each) before it
+/// queues and parks (SPEC P7). Round `i` pauses `2^i` times for the first
+/// `SPIN_PAUSE_ROUNDS` rounds, then gives its time slice away once (`yield_now`), so an
+/// oversubscribed holder gets to run and release. Spinning happens only while nobody
+/// is queued. Zero under loom, where every spin is one more schedule to explore.
+pub(crate) const SPIN_LIMIT: u32 = if cfg!(loom) { 0 } else { 10 };
+/// The spin rounds that pause instead of yielding (see [`SPIN_LIMIT`]).
+pub(crate) const SPIN_PAUSE_ROUNDS: u32 = 4;
 
 /// Whether a new shared acquire may succeed on `state` (P3: not while anyone queues).
 #[inline(always)]
