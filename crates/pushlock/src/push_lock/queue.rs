@@ -74,11 +74,17 @@ impl RawPushLock {
                     for _ in 0..1u32 << spins {
                         crate::sys::spin_loop();
                     }
-                } else {
-                    crate::sys::yield_now();
+                    spins += 1;
+                    continue;
                 }
-                spins += 1;
-                continue;
+                // Yield only to an exclusive holder, whose release is near. Behind
+                // shared holders, queue now: a queued waiter stops new shared acquires
+                // (P3), where yielding would let a read storm keep the word.
+                if is_exclusive_state(state) {
+                    crate::sys::yield_now();
+                    spins += 1;
+                    continue;
+                }
             }
             // A timed acquirer queues at least once; after a wake-up it may give up.
             if woken && deadline_passed(deadline) {
