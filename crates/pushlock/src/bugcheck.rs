@@ -169,14 +169,7 @@ pub fn set_bugcheck_handler(handler: Option<Handler>) -> Option<Handler> {
 #[track_caller]
 pub fn bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) -> ! {
     let check = BugCheck::new(code, parameters, message);
-    let handler = HANDLER
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone();
-    match handler {
-        Some(handler) => handler(&check),
-        None => eprintln!("{check}"),
-    }
+    show(&check);
     std::panic::panic_any(check)
 }
 
@@ -186,13 +179,17 @@ pub fn bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) 
 #[cold]
 #[inline(never)]
 pub(crate) fn report_bug_check(code: u32, parameters: [usize; 4], message: impl Into<String>) {
-    let check = BugCheck::new(code, parameters, message);
+    show(&BugCheck::new(code, parameters, message));
+}
+
+/// Shows a bug check to the installed handler, or prints its stop screen.
+fn show(check: &BugCheck) {
     let handler = HANDLER
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone();
     match handler {
-        Some(handler) => handler(&check),
+        Some(handler) => handler(check),
         None => eprintln!("{check}"),
     }
 }

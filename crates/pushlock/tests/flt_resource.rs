@@ -6,46 +6,14 @@
 //!
 //! Every test needs the real `Resource` (issue 3): ignored until it is merged.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use pushlock::{BugCheck, Resource, codes, flt, thread};
+use pushlock::{Resource, codes, flt, thread};
 
-/// Aborts the process if the test is still running after `secs` (no test may hang).
-struct Watchdog(Arc<AtomicBool>);
-
-impl Watchdog {
-    fn start(secs: u64) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = done.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(secs);
-            while !flag.load(Ordering::SeqCst) {
-                if Instant::now() >= deadline {
-                    eprintln!("watchdog: test still running after {secs} s; aborting");
-                    std::process::abort();
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-fn caught(f: impl FnOnce()) -> BugCheck {
-    *catch_unwind(AssertUnwindSafe(f))
-        .expect_err("expected a bug check")
-        .downcast::<BugCheck>()
-        .expect("payload is a BugCheck")
-}
+mod support;
+use support::{Watchdog, caught};
 
 /// The thread is outside any critical region: one more leave is the 0x3E stop.
 fn assert_outside_region() {

@@ -1,37 +1,14 @@
 #![cfg(not(loom))]
 //! `locks()` (SPEC D1, D2): the `!locks` snapshot and its wait-for cycles.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushlock::{OwnerPointer, Resource, current_resource_thread, locks};
 
-struct Watchdog(Arc<AtomicBool>);
-
-fn watchdog(secs: u64) -> Watchdog {
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    thread::spawn(move || {
-        let end = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < end {
-            if flag.load(Ordering::Relaxed) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("watchdog: test still running after {secs} s");
-        std::process::abort();
-    });
-    Watchdog(done)
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
+mod support;
+use support::watchdog;
 
 fn until(cond: impl Fn() -> bool) {
     while !cond() {

@@ -3,38 +3,14 @@
 //! (R12 lives in `resource_deadlock_report.rs`: it changes global timeouts.)
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Mutex, mpsc};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushlock::{BugCheck, OwnerPointer, Resource, codes, current_resource_thread};
 
-/// Aborts the process if the test is still running after `secs` seconds.
-struct Watchdog(Arc<AtomicBool>);
-
-fn watchdog(secs: u64) -> Watchdog {
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    thread::spawn(move || {
-        let end = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < end {
-            if flag.load(Ordering::Relaxed) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("watchdog: test still running after {secs} s");
-        std::process::abort();
-    });
-    Watchdog(done)
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
+mod support;
+use support::watchdog;
 
 /// Polls `cond` until it holds (bounded by the watchdog).
 fn until(cond: impl Fn() -> bool) {

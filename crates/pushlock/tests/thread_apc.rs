@@ -4,36 +4,12 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushlock::thread::{self, CriticalRegion, Irql};
 
-/// Aborts the process if the test is still running after `secs` (no test may hang).
-struct Watchdog(Arc<AtomicBool>);
-
-impl Watchdog {
-    fn start(secs: u64) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = done.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(secs);
-            while !flag.load(Ordering::SeqCst) {
-                if Instant::now() >= deadline {
-                    eprintln!("watchdog: test still running after {secs} s; aborting");
-                    std::process::abort();
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
+mod support;
+use support::Watchdog;
 
 #[test]
 fn a2_apc_runs_at_test_alert_on_own_thread() {

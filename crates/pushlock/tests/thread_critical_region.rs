@@ -1,11 +1,13 @@
 #![cfg(not(loom))]
 //! A1 (critical regions), A3 (exit inside a region), A4 (simulated IRQL).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use pushlock::thread::{self, CriticalRegion, Irql};
 use pushlock::{BugCheck, codes, verifier_codes};
+
+mod support;
+use support::caught;
 
 /// Every bug check shown to the handler in this test binary.
 fn seen() -> &'static Mutex<Vec<BugCheck>> {
@@ -16,13 +18,6 @@ fn seen() -> &'static Mutex<Vec<BugCheck>> {
         })));
         Mutex::new(Vec::new())
     })
-}
-
-fn caught(f: impl FnOnce()) -> BugCheck {
-    *catch_unwind(AssertUnwindSafe(f))
-        .expect_err("expected a bug check")
-        .downcast::<BugCheck>()
-        .expect("payload is a BugCheck")
 }
 
 #[test]

@@ -2,41 +2,16 @@
 //! V1-V3 on push locks: each misuse that would hang or corrupt ends in its stop
 //! (bug check 0xC4 with the sub-code of `pushlock::verifier_codes`), caught here.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushlock::thread::{self, Irql};
 use pushlock::verifier_codes as stops;
 use pushlock::{BugCheck, RawPushLock, flt};
 
-/// Aborts the process if the test is still running after `secs` (no test may hang).
-struct Watchdog(Arc<AtomicBool>);
-
-impl Watchdog {
-    fn start(secs: u64) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = done.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(secs);
-            while !flag.load(Ordering::SeqCst) {
-                if Instant::now() >= deadline {
-                    eprintln!("watchdog: test still running after {secs} s; aborting");
-                    std::process::abort();
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
+mod support;
+use support::{Watchdog, caught};
 
 /// Every bug check shown to the handler in this test binary.
 fn seen() -> &'static Mutex<Vec<BugCheck>> {
@@ -47,13 +22,6 @@ fn seen() -> &'static Mutex<Vec<BugCheck>> {
         })));
         Mutex::new(Vec::new())
     })
-}
-
-fn caught(f: impl FnOnce()) -> BugCheck {
-    *catch_unwind(AssertUnwindSafe(f))
-        .expect_err("expected a verifier stop")
-        .downcast::<BugCheck>()
-        .expect("payload is a BugCheck")
 }
 
 fn addr(lock: &RawPushLock) -> usize {

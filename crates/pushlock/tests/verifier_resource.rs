@@ -5,41 +5,14 @@
 //!
 //! Every test needs the real `Resource` (issue 3): ignored until it is merged.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
 use pushlock::thread::{self, Irql};
 use pushlock::verifier_codes as stops;
 use pushlock::{BugCheck, OwnerPointer, RawPushLock, Resource, flt};
 
-/// Aborts the process if the test is still running after `secs` (no test may hang).
-struct Watchdog(Arc<AtomicBool>);
-
-impl Watchdog {
-    fn start(secs: u64) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = done.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(secs);
-            while !flag.load(Ordering::SeqCst) {
-                if Instant::now() >= deadline {
-                    eprintln!("watchdog: test still running after {secs} s; aborting");
-                    std::process::abort();
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
+mod support;
+use support::{Watchdog, caught};
 
 /// Every bug check shown to the handler in this test binary.
 fn seen() -> &'static Mutex<Vec<BugCheck>> {
@@ -50,13 +23,6 @@ fn seen() -> &'static Mutex<Vec<BugCheck>> {
         })));
         Mutex::new(Vec::new())
     })
-}
-
-fn caught(f: impl FnOnce()) -> BugCheck {
-    *catch_unwind(AssertUnwindSafe(f))
-        .expect_err("expected a verifier stop")
-        .downcast::<BugCheck>()
-        .expect("payload is a BugCheck")
 }
 
 fn resource_addr(resource: &Resource) -> usize {
