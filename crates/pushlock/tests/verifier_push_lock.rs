@@ -380,3 +380,45 @@ fn v3_leave_without_enter_still_a_stop() {
     let check = caught(thread::leave_critical_region);
     assert_eq!(check.parameters()[0], stops::LEAVE_WITHOUT_ENTER);
 }
+
+#[test]
+fn v1_d1_locks_lists_held_push_locks_with_their_owner() {
+    let _dog = Watchdog::start(20);
+    let exclusive = RawPushLock::new();
+    let shared = RawPushLock::new();
+    exclusive.acquire_exclusive();
+    shared.acquire_shared();
+    shared.acquire_shared();
+    let report = pushlock::locks();
+    let me = pushlock::current_resource_thread();
+    let find = |lock: &RawPushLock| {
+        report
+            .push_locks
+            .iter()
+            .find(|p| p.address == addr(lock))
+            .cloned()
+            .expect("held push lock listed by locks()")
+    };
+    let e = find(&exclusive);
+    assert!(e.exclusive && e.count == 1 && e.thread == me);
+    let s = find(&shared);
+    assert!(!s.exclusive && s.count == 2 && s.thread == me);
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("PushLock @ {:#x}", addr(&exclusive))),
+        "{text}"
+    );
+    // SAFETY: held as acquired above.
+    unsafe {
+        exclusive.release();
+        shared.release();
+        shared.release();
+    }
+    let after = pushlock::locks();
+    assert!(
+        after
+            .push_locks
+            .iter()
+            .all(|p| p.address != addr(&exclusive))
+    );
+}
