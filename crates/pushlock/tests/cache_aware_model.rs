@@ -22,9 +22,14 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// A live guard, kept only for its `Drop`.
 enum Held<'a> {
-    Read(CacheAwareReadGuard<'a, u64>),
-    Write(CacheAwareWriteGuard<'a, u64>),
+    Read {
+        _guard: CacheAwareReadGuard<'a, u64>,
+    },
+    Write {
+        _guard: CacheAwareWriteGuard<'a, u64>,
+    },
 }
 
 proptest! {
@@ -37,8 +42,8 @@ proptest! {
         let mut held: Vec<Held<'_>> = Vec::new();
         let mut writes = 0u64;
         for op in ops {
-            let readers = held.iter().filter(|h| matches!(h, Held::Read(_))).count();
-            let writer = held.iter().any(|h| matches!(h, Held::Write(_)));
+            let readers = held.iter().filter(|h| matches!(h, Held::Read { .. })).count();
+            let writer = held.iter().any(|h| matches!(h, Held::Write { .. }));
             match op {
                 Op::TryRead => {
                     // Model: a read succeeds unless a write guard is alive.
@@ -46,7 +51,7 @@ proptest! {
                     prop_assert_eq!(got.is_some(), !writer);
                     if let Some(guard) = got {
                         prop_assert_eq!(*guard, writes);
-                        held.push(Held::Read(guard));
+                        held.push(Held::Read { _guard: guard });
                     }
                 }
                 Op::TryWrite => {
@@ -56,7 +61,7 @@ proptest! {
                     if let Some(mut guard) = got {
                         *guard += 1;
                         writes += 1;
-                        held.push(Held::Write(guard));
+                        held.push(Held::Write { _guard: guard });
                     }
                 }
                 Op::Drop(i) => {
@@ -68,8 +73,8 @@ proptest! {
             }
             // Shards: a write guard holds every shard exclusive; with only read guards,
             // exactly one shard (this thread's) is held, shared; with none, none is.
-            let readers = held.iter().filter(|h| matches!(h, Held::Read(_))).count();
-            let writer = held.iter().any(|h| matches!(h, Held::Write(_)));
+            let readers = held.iter().filter(|h| matches!(h, Held::Read { .. })).count();
+            let writer = held.iter().any(|h| matches!(h, Held::Write { .. }));
             let locked = (0..lock.shard_count()).filter(|&s| lock.shard_is_locked(s)).count();
             let exclusive =
                 (0..lock.shard_count()).filter(|&s| lock.shard_is_locked_exclusive(s)).count();
