@@ -123,3 +123,33 @@ fn r10_loom_transferred_release_from_other_thread_hands_off() {
         releaser.join().unwrap();
     });
 }
+
+/// Invariant 4: after a contended burst the resource returns to the one-word mode, and
+/// a fast acquire racing with the table path that reverts it never overlaps another
+/// owner; a plain (non-atomic) counter checks that each owner sees the last write.
+#[test]
+fn r7_loom_return_to_fast_mode_keeps_mutual_exclusion() {
+    loom::model(|| {
+        let r = Arc::new(Resource::new());
+        let data = Arc::new(loom::cell::UnsafeCell::new(0usize));
+        let bump = |r: &Resource, data: &loom::cell::UnsafeCell<usize>| {
+            let _g = r.acquire_exclusive();
+            // SAFETY: exclusive ownership of `r` guards `data`.
+            data.with_mut(|p| unsafe { *p += 1 });
+        };
+        let other = {
+            let (r, data) = (r.clone(), data.clone());
+            thread::spawn(move || {
+                bump(&r, &data);
+                bump(&r, &data);
+            })
+        };
+        bump(&r, &data);
+        other.join().unwrap();
+        let _g = r.acquire_exclusive();
+        // SAFETY: exclusive ownership, and the other thread has finished.
+        assert_eq!(data.with(|p| unsafe { *p }), 3);
+        drop(_g);
+        assert!(r.try_acquire_exclusive().is_some());
+    });
+}

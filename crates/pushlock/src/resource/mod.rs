@@ -15,13 +15,14 @@
 //!  state == IDLE (0)            nobody owns it, no table in use
 //!  state == tid | FAST_EXCL     thread `tid` owns it exclusive, once
 //!  state == tid | FAST_SHARED   thread `tid` owns it shared, once
-//!  state == SLOW (0b100)        the owner table is authoritative (for good)
+//!  state == SLOW (0b100)        the owner table is authoritative
 //! ```
 //!
 //! Thread ids are 8-aligned (`sys::thread_id`), so the three low bits are free.
 //! Anything else (recursion, a second owner, a waiter, a transfer, a name) moves the
 //! resource into the owner table ([`table::OwnerTable`], allocated once on demand and
-//! reused) and the state to `SLOW`, where it stays until the resource is dropped.
+//! reused) and the state to `SLOW`. An unnamed resource returns to `IDLE` when a
+//! release leaves the table with no owner and no waiter (Invariant 4).
 //!
 //! ## Invariants
 //! 1. `state` leaves `IDLE`/`FAST_*` for `SLOW` only with the table lock held and the
@@ -31,6 +32,11 @@
 //!    `Drop`, so `&self` methods may dereference it whenever it is non-null.
 //! 3. A fast owner's release is a CAS from its own encoding to `IDLE`; if the state
 //!    became `SLOW`, its ownership is a table entry (Invariant 1).
+//! 4. `state` goes from `SLOW` back to `IDLE` only with the table lock held, in a
+//!    release that left the table without owners and waiters. No thread then owns the
+//!    resource through the table, so no one can be between reading `SLOW` and using a
+//!    table entry of its own; an acquirer that read `SLOW` takes the table lock and
+//!    materializes whatever it finds (`IDLE` or a new fast owner), as in Invariant 1.
 //!
 //! ## Memory orderings
 //! Fast acquire: `Acquire` CAS, pairs with the `Release` CAS of the fast release (and
@@ -333,7 +339,19 @@ impl Resource {
                 Err(now) => state = now,
             }
         }
-        self.with_core(|core| core.release(owner))
+        self.with_core(|core| {
+            let released = core.release(owner);
+            // Back to the one-word mode once the table holds nobody (Invariant 4), so a
+            // burst of contention does not slow every later uncontended acquire. Named
+            // resources keep their owners in the table for `locks()`.
+            if released && self.name.is_none() && core.owners.is_empty() && core.waiters.is_empty()
+            {
+                // Release pairs with the Acquire CAS of the next fast acquire: the
+                // released owner's section happens before it.
+                self.state.store(IDLE, Ordering::Release);
+            }
+            released
+        })
     }
 
     fn owner_table_addr(&self) -> usize {
@@ -755,7 +773,14 @@ impl Resource {
     /// assert_eq!(pushlock::Resource::new().contention_count(), 0);
     /// ```
     pub fn contention_count(&self) -> u32 {
-        self.query(|_| 0, |core| core.contention)
+        // The count lives in the table, which outlives a return to the one-word mode.
+        // Acquire pairs with the AcqRel CAS that publishes the table in `table()`.
+        let table = self.table.load(Ordering::Acquire);
+        if table.is_null() {
+            return 0;
+        }
+        // SAFETY: non-null `table` stays valid until Drop (Invariant 2).
+        unsafe { &*table }.locked(|core| core.contention)
     }
 
     // ---- guard API ------------------------------------------------------------------
