@@ -91,6 +91,9 @@ impl RawPushLock {
                 self.pass_wake_on();
                 return false;
             }
+            // Under the verifier: waiting for a lock this thread holds is a deadlock
+            // (P4); stop before anything of ours is linked into the lock.
+            crate::verifier::on_block(self.addr(), crate::verifier::LockKind::PushLock);
             let block = WaitBlock::new(exclusive);
             match self.wait_in_queue(&block, deadline) {
                 Waited::NotQueued => {}

@@ -264,7 +264,7 @@ impl RawPushLock {
         }
     }
 
-    fn addr(&self) -> usize {
+    pub(super) fn addr(&self) -> usize {
         self as *const Self as usize
     }
 

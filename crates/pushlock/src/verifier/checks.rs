@@ -85,6 +85,33 @@ pub(super) fn acquire_start(
     held::with_current(|locks| locks.acquiring = Some((lock, kind, site)));
 }
 
+/// V1 / P4: a thread about to wait for a push lock it already holds.
+pub(super) fn block(lock: usize, kind: LockKind) {
+    let Some(Some((thread, earlier, site))) = held::with_current(|locks| {
+        let earlier = locks.position(lock, kind).map(|i| locks.held[i].clone())?;
+        let site = locks.acquiring.map(|(_, _, site)| site);
+        Some((locks.thread, earlier, site))
+    }) else {
+        return;
+    };
+    if kind != LockKind::PushLock {
+        return;
+    }
+    let site = site.map_or_else(|| "an unknown site".to_owned(), |site| site.to_string());
+    stop(
+        SHARED_REACQUIRE_BEHIND_WAITER,
+        lock,
+        thread,
+        0,
+        format!(
+            "shared re-acquire of push lock {lock:#x} at {site} by thread {thread:#x}, \
+             which holds it shared since {}, must wait: a waiter queued ahead of it waits \
+             for this thread (deadlock)",
+            earlier.site
+        ),
+    );
+}
+
 /// V1 / P4: a push lock is not recursive.
 fn check_push_lock_reacquire(
     lock: usize,

@@ -98,6 +98,19 @@ pub(crate) fn on_acquire_start(
     checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
 }
 
+/// Called by a blocking push lock acquire right before it queues (nothing of the
+/// caller is linked into the lock yet, so a stop here unwinds safely). A thread that
+/// already holds the lock and is about to wait for it would wait forever: behind a
+/// queued waiter that waits for it (P4). `on_acquire_start` catches most of these; this
+/// closes the window where the waiter queued after that check.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+pub(crate) fn on_block(lock: usize, kind: LockKind) {
+    #[cfg(all(feature = "verifier", not(loom)))]
+    checks::block(lock, kind);
+}
+
 /// Called after an acquire succeeded.
 #[inline(always)]
 #[track_caller]
