@@ -24,6 +24,10 @@ enum Waited {
 }
 
 /// A short backoff for threads waiting for the list lock, whose holders never block.
+/// Rounds of `2^i` pauses a freshly queued waiter watches its flag before parking
+/// (none under loom).
+const WAIT_SPIN_ROUNDS: u32 = if cfg!(loom) { 0 } else { 7 };
+
 fn backoff(spins: &mut u32) {
     if *spins < 16 {
         *spins += 1;
@@ -148,6 +152,17 @@ impl RawPushLock {
             ) {
                 Ok(_) => break,
                 Err(now) => state = now,
+            }
+        }
+        // Queued now, so no new shared acquire gets in (P3) and the holders drain soon:
+        // watch our flag for a short, bounded while before parking, which saves the
+        // park/unpark round trip (a scheduler round on an oversubscribed machine).
+        for round in 0..WAIT_SPIN_ROUNDS {
+            if block.is_signaled() {
+                return Waited::Signaled;
+            }
+            for _ in 0..1u32 << round {
+                crate::sys::spin_loop();
             }
         }
         loop {
