@@ -13,9 +13,10 @@
 //! resources always keep their owners in the table). From then on, owners and waiters
 //! are read from the table itself under its own small lock, one table at a time.
 //!
-//! The consequence: an *unnamed* resource that has only ever been owned once at a time
-//! without contention is not listed. Such a resource is not part of any wait (nobody
-//! waits on it) and so never part of a deadlock; name it to see it in every report.
+//! The consequence: an *unnamed* resource owned once, without contention, through its
+//! one-word fast path is not listed (before its first contention, or after it returned
+//! to the one-word mode when its table emptied). Nobody waits on such a resource, so it
+//! is never part of a deadlock; name it to see it in every report.
 //!
 //! The registry holds the tables (by `Arc`), not the resources, so a resource moved
 //! while idle leaves nothing dangling. The address printed is where the resource was
