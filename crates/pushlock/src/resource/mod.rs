@@ -444,6 +444,27 @@ impl Resource {
     pub fn release_lite(&self) {
         verifier::on_release(self.addr(), LockKind::Resource);
         let tid = current_tid();
+        // The common case inline: the caller is the one-word (fast) owner. Relaxed load:
+        // the CAS does the Release; a stale value only sends us to the slow path.
+        let state = self.state.load(Ordering::Relaxed);
+        // `state & !MODE_MASK == tid` (tid is non-zero) rules out IDLE and SLOW.
+        if state & !MODE_MASK == tid
+            // Release pairs with the Acquire CAS of the next fast acquire.
+            && self
+                .state
+                .compare_exchange(state, IDLE, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+        {
+            return;
+        }
+        self.release_lite_slow(tid);
+    }
+
+    /// Everything but the fast owner's release, out of line so that the inline path
+    /// stays a load, a compare and a CAS.
+    #[cold]
+    #[inline(never)]
+    fn release_lite_slow(&self, tid: usize) {
         if !self.release_owner(tid) {
             bug_check(
                 codes::RESOURCE_NOT_OWNED,
