@@ -308,3 +308,58 @@ fn timed_tail_hands_share_count_on() {
         l.assert_idle();
     });
 }
+
+#[test]
+fn p3_woken_writer_then_new_reader() {
+    // The reader's release wakes the queued writer (the word becomes WRITER_WOKEN when
+    // the writer queued first); a new reader arriving then queues on the free word and
+    // must be woken by the writer's release (invariant 9).
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_shared();
+        let writer = {
+            let l = l.clone();
+            thread::spawn(move || l.write())
+        };
+        let reader = {
+            let l = l.clone();
+            thread::spawn(move || l.read())
+        };
+        // SAFETY: held shared.
+        unsafe { l.lock.release() };
+        writer.join().unwrap();
+        assert!(reader.join().unwrap() <= 1);
+        assert_eq!(l.value(), 1);
+        l.assert_idle();
+    });
+}
+
+#[test]
+fn timed_woken_writer_then_new_reader() {
+    // As above with a timed writer whose deadline has passed: woken, it must still
+    // retry (the word is acquirable), never leave WRITER_WOKEN behind.
+    loom::model(|| {
+        let l = Locked::new();
+        l.lock.acquire_shared();
+        let timed = {
+            let l = l.clone();
+            thread::spawn(move || {
+                if l.lock.try_acquire_exclusive_until(Instant::now()) {
+                    // SAFETY: held exclusive.
+                    l.data.with_mut(|p| unsafe { *p += 1 });
+                    // SAFETY: held exclusive.
+                    unsafe { l.lock.release() };
+                }
+            })
+        };
+        let reader = {
+            let l = l.clone();
+            thread::spawn(move || l.read())
+        };
+        // SAFETY: held shared.
+        unsafe { l.lock.release() };
+        timed.join().unwrap();
+        assert!(reader.join().unwrap() <= 1);
+        l.assert_idle();
+    });
+}

@@ -122,6 +122,70 @@ fn p3_shared_waits_behind_queued_exclusive() {
 }
 
 #[test]
+fn p3_woken_writer_is_not_overtaken_by_new_readers() {
+    // The shared holder whose release wakes the one queued writer must not get back in
+    // before that writer has retried (the read-storm convoy); P8: no hand-off, the
+    // writer takes the lock itself.
+    for _ in 0..50 {
+        let lock = Arc::new(RawPushLock::new());
+        let release_b = Arc::new(AtomicBool::new(false));
+        lock.acquire_shared();
+        let b = {
+            let (lock, release_b) = (lock.clone(), release_b.clone());
+            thread::spawn(move || {
+                lock.acquire_exclusive();
+                wait_until("told to release", || release_b.load(Ordering::SeqCst));
+                // SAFETY: held exclusive.
+                unsafe { lock.release() };
+            })
+        };
+        wait_until("B queued", || lock.has_waiters());
+        // SAFETY: A holds it shared.
+        unsafe { lock.release() };
+        // B was woken; whether or not it has retried yet, a new reader stays out.
+        assert!(!lock.try_acquire_shared());
+        wait_until("B holds it", || lock.is_locked_exclusive());
+        assert!(!lock.try_acquire_shared());
+        release_b.store(true, Ordering::SeqCst);
+        b.join().unwrap();
+        assert!(!lock.is_locked() && !lock.has_waiters());
+        assert!(lock.try_acquire_shared());
+        // SAFETY: held shared.
+        unsafe { lock.release() };
+    }
+}
+
+#[test]
+fn p6_newcomer_writer_may_take_the_lock_from_a_woken_writer() {
+    // While the woken writer has not retried, the free word is still open to an
+    // exclusive newcomer (P6); the woken writer then queues behind it.
+    let lock = Arc::new(RawPushLock::new());
+    let done = Arc::new(AtomicUsize::new(0));
+    lock.acquire_shared();
+    let b = {
+        let (lock, done) = (lock.clone(), done.clone());
+        thread::spawn(move || {
+            lock.acquire_exclusive();
+            done.fetch_add(1, Ordering::SeqCst);
+            // SAFETY: held exclusive.
+            unsafe { lock.release() };
+        })
+    };
+    wait_until("B queued", || lock.has_waiters());
+    // SAFETY: A holds it shared.
+    unsafe { lock.release() };
+    // Either the newcomer's try wins the free word or B already holds it.
+    if lock.try_acquire_exclusive() {
+        done.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: held exclusive.
+        unsafe { lock.release() };
+    }
+    b.join().unwrap();
+    assert!(done.load(Ordering::SeqCst) >= 1);
+    assert!(!lock.is_locked() && !lock.has_waiters());
+}
+
+#[test]
 fn p4_shared_reacquire_without_waiters() {
     let lock = RawPushLock::new();
     lock.acquire_shared();

@@ -8,8 +8,9 @@ use crate::sys::atomic::Ordering;
 
 use super::raw::{
     FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT,
-    SPIN_PAUSE_ROUNDS, WAITING, WAKING, head, is_exclusive_acquirable, is_exclusive_state,
-    is_shared_acquirable, with_one_more_share, without_one_hold,
+    SPIN_PAUSE_ROUNDS, WAITING, WAKING, WRITER_WOKEN, head, is_exclusive_acquirable,
+    is_exclusive_state, is_shared_acquirable, with_exclusive_hold, with_one_more_share,
+    without_one_hold,
 };
 use super::wait_block::{self, Position, WaitBlock};
 
@@ -23,11 +24,15 @@ enum Waited {
     TimedOut,
 }
 
-/// A short backoff for threads waiting for the list lock, whose holders never block.
-/// Rounds of `2^i` pauses a freshly queued waiter watches its flag before parking
-/// (none under loom).
-const WAIT_SPIN_ROUNDS: u32 = if cfg!(loom) { 0 } else { 7 };
+/// Pauses a freshly queued waiter watches its flag for before parking, checking it after
+/// each one (none under loom). The flag sits in the waiter's own block, written only by
+/// the waker, so watching it costs other threads nothing.
+const WATCH_PAUSES: u32 = if cfg!(loom) { 0 } else { 128 };
+/// The same for a shared waiter, which waits at least for a writer's whole section and
+/// would only take CPU time from the holders it waits for (a read storm has many).
+const WATCH_PAUSES_SHARED: u32 = if cfg!(loom) { 0 } else { 16 };
 
+/// A short backoff for threads waiting for the list lock, whose holders never block.
 fn backoff(spins: &mut u32) {
     if *spins < 16 {
         *spins += 1;
@@ -58,7 +63,7 @@ impl RawPushLock {
             };
             if acquirable {
                 let next = if exclusive {
-                    state | LOCKED
+                    with_exclusive_hold(state)
                 } else {
                     with_one_more_share(state)
                 };
@@ -124,7 +129,18 @@ impl RawPushLock {
             if acquirable {
                 return Waited::NotQueued;
             }
-            let next = if state & WAITING == 0 {
+            let next = if state == WRITER_WOKEN {
+                // A shared acquirer behind a woken writer (invariant 9): the lock is
+                // free, so the word is WAITING without LOCKED, as after any wake of an
+                // exclusive waiter alone (invariant 6); its retry takes it.
+                debug_assert!(!exclusive);
+                // SAFETY: not published yet; we are the owner.
+                unsafe {
+                    block.set_next(ptr::null());
+                    block.set_share_count(0);
+                }
+                me as usize | WAITING
+            } else if state & WAITING == 0 {
                 // The first waiter: the lock is held (else it was acquirable), and the
                 // share count moves from the word into this block, the new tail
                 // (invariant 3).
@@ -157,13 +173,16 @@ impl RawPushLock {
         // Queued now, so no new shared acquire gets in (P3) and the holders drain soon:
         // watch our flag for a short, bounded while before parking, which saves the
         // park/unpark round trip (a scheduler round on an oversubscribed machine).
-        for round in 0..WAIT_SPIN_ROUNDS {
+        let watch = if exclusive {
+            WATCH_PAUSES
+        } else {
+            WATCH_PAUSES_SHARED
+        };
+        for _ in 0..watch {
             if block.is_signaled() {
                 return Waited::Signaled;
             }
-            for _ in 0..1u32 << round {
-                crate::sys::spin_loop();
-            }
+            crate::sys::spin_loop();
         }
         loop {
             if block.is_signaled() {
@@ -323,10 +342,17 @@ impl RawPushLock {
                 return;
             }
             // Wake everyone: detach the whole list, dropping the list lock. The lock is
-            // free, so MULTIPLE_SHARED is clear (invariant 1) and the word becomes 0.
+            // free, so MULTIPLE_SHARED is clear (invariant 1) and the word becomes 0, or
+            // WRITER_WOKEN when the list was one exclusive waiter (invariant 9).
+            // SAFETY: in the list, under the list lock.
+            let next = if unsafe { (*tail).is_exclusive() } {
+                WRITER_WOKEN
+            } else {
+                0
+            };
             if self
                 .state
-                .compare_exchange_weak(state, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
             {
                 // SAFETY: the chain from `newest` was detached by our CAS.

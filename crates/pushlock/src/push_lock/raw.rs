@@ -16,7 +16,7 @@
 //!  nobody queued (WAITING clear):
 //!   63                                  4   3   2   1   0
 //!  +-------------------------------------+---+---+---+---+
-//!  |        share count (shared holders) | 0 | 0 | 0 | L |   L only if exclusive
+//!  |        share count (shared holders) | X | 0 | 0 | L |   L only if exclusive
 //!  +-------------------------------------+---+---+---+---+
 //!
 //!  threads queued (WAITING set):
@@ -24,6 +24,7 @@
 //!  |  address of the newest WaitBlock    | M | K | W | L |
 //!  +-------------------------------------+---+---+---+---+
 //!   L = LOCKED  W = WAITING  K = WAKING (list lock)  M = MULTIPLE_SHARED
+//!   X = WRITER_WOKEN (same bit as M, meaning only while WAITING is clear)
 //! ```
 //!
 //! | bit               | meaning                                                        |
@@ -32,6 +33,7 @@
 //! | `WAITING`         | the high bits point at the newest wait block                   |
 //! | `WAKING`          | someone holds the list lock and may edit or detach the list    |
 //! | `MULTIPLE_SHARED` | held shared while queued; the share count is in the tail block |
+//! | `WRITER_WOKEN`    | (nobody queued) free, and the last waiter, an exclusive one, was woken and has not retried yet |
 //!
 //! Without waiters the word alone tells the mode: `LOCKED` (count 0) is exclusive, a
 //! count `n > 0` (`LOCKED` clear) is `n` shared holders. With waiters, `LOCKED` means
@@ -40,6 +42,13 @@
 //! short: the kernel also sets `LOCKED` for shared holders (we do not while nobody
 //! queues, which saves an `or` on acquire and a compare on release), and it sets
 //! `MULTIPLE_SHARED` only for more than one shared owner (we also set it for one).
+//!
+//! `WRITER_WOKEN` extends writer preference (P3) over the moment between a wake and the
+//! retry (P8: woken threads retry, there is no hand-off). Without it, the shared holder
+//! whose release woke the one queued writer re-acquires shared before the writer runs,
+//! and under a read storm the writer requeues again and again. With it, new shared
+//! acquirers wait (they queue) until an exclusive acquire clears the bit; a newcomer
+//! writer may still take the free word first (P6), the lock is never handed over.
 //!
 //! ## The wait list
 //!
@@ -53,7 +62,8 @@
 //! ## Invariants
 //!
 //! 1. `WAKING` ⇒ `WAITING`; `MULTIPLE_SHARED` ⇒ `WAITING` ∧ `LOCKED`; without
-//!    `WAITING`, `LOCKED` ⇒ share count 0.
+//!    `WAITING`, `LOCKED` ⇒ share count 0, and `WRITER_WOKEN` ⇒ the word is exactly
+//!    `WRITER_WOKEN` (free, no count).
 //! 2. While `WAITING` is set no shared acquire succeeds (P3), so the number of shared
 //!    holders only falls until the list empties (or a downgrade adds its one).
 //! 3. `MULTIPLE_SHARED` set ⇔ the lock is held shared while `WAITING`; then the tail
@@ -68,12 +78,21 @@
 //!    before dropping it, in `unlock_list`, and wakes per P8), or an exclusive waiter
 //!    that was woken alone has not retried yet (it will acquire, or queue behind a
 //!    holder whose release wakes, or, if it gives up on a timeout, run the wake itself).
+//!    The word becomes `WAITING` without `LOCKED` that second way also when a shared
+//!    acquirer queues on `WRITER_WOKEN` (invariant 9).
 //! 7. A waker copies the thread handle out of a block before it sets `signaled`, and
 //!    never touches the block after.
 //! 8. A timed-out waiter leaves only (a) after unlinking its own block while holding the
 //!    list lock, or (b) when it does not find its block in the list under the list
 //!    lock: then a waker has detached it and will signal it (7), so the waiter waits for
 //!    `signaled` and retries like any woken thread.
+//! 9. `WRITER_WOKEN` is set only by a waker that detached a list of one exclusive block,
+//!    before it signals that block; it is cleared by the next exclusive acquire (the
+//!    woken writer's retry or a newcomer's, P6), or it gives way to `WAITING` (without
+//!    `LOCKED`) when a shared acquirer queues on it. The woken writer's retry finds the
+//!    word acquirable in both cases, so the bit never outlives it; a woken writer that
+//!    gives up on a timeout does so only after finding the lock held (by a newcomer
+//!    that cleared the bit).
 //!
 //! ## Memory orderings
 //!
@@ -104,6 +123,9 @@ pub(super) const WAITING: usize = 2;
 pub(super) const WAKING: usize = 4;
 /// Held shared while threads queue; the share count lives in the tail block.
 pub(super) const MULTIPLE_SHARED: usize = 8;
+/// While nobody queues: the lock is free and the one exclusive waiter that was queued
+/// has been woken and not retried yet; shared acquirers wait (invariant 9).
+pub(super) const WRITER_WOKEN: usize = MULTIPLE_SHARED;
 /// All flag bits.
 pub(super) const FLAGS: usize = LOCKED | WAITING | WAKING | MULTIPLE_SHARED;
 /// One shared holder, in the word's count (only while `WAITING` is clear; `LOCKED`
@@ -127,8 +149,9 @@ pub(crate) const SPIN_PAUSE_ROUNDS: u32 = 4;
 /// Whether a new shared acquire may succeed on `state` (P3: not while anyone queues).
 #[inline(always)]
 pub(super) fn is_shared_acquirable(state: usize) -> bool {
-    // Without WAITING the word is `count << 4` (shared or free) or LOCKED (exclusive).
-    state & (WAITING | LOCKED) == 0
+    // Without WAITING the word is `count << 4` (shared or free), LOCKED (exclusive) or
+    // WRITER_WOKEN (a woken writer is about to retry, invariant 9).
+    state & (WAITING | LOCKED | WRITER_WOKEN) == 0
 }
 
 /// Whether an exclusive acquire may succeed on `state` (P6: even while anyone queues).
@@ -137,8 +160,15 @@ pub(super) fn is_exclusive_acquirable(state: usize) -> bool {
     if state & WAITING != 0 {
         state & LOCKED == 0
     } else {
-        state == 0
+        state & !WRITER_WOKEN == 0
     }
+}
+
+/// `state` taken exclusive. Call only when [`is_exclusive_acquirable`]: then bit 3 is
+/// `WRITER_WOKEN` (cleared, invariant 9) or a clear `MULTIPLE_SHARED` (invariant 1).
+#[inline(always)]
+pub(super) fn with_exclusive_hold(state: usize) -> usize {
+    (state | LOCKED) & !WRITER_WOKEN
 }
 
 /// `state` with one more shared holder. Call only when [`is_shared_acquirable`].
@@ -171,7 +201,7 @@ pub(super) fn is_locked_state(state: usize) -> bool {
     if state & WAITING != 0 {
         state & LOCKED != 0
     } else {
-        state != 0
+        state & !WRITER_WOKEN != 0
     }
 }
 
@@ -424,7 +454,7 @@ impl RawPushLock {
             // Acquire pairs with the Release of the previous holder's release.
             match self.state.compare_exchange_weak(
                 state,
-                state | LOCKED,
+                with_exclusive_hold(state),
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
