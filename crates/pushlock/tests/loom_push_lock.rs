@@ -49,6 +49,20 @@ impl Locked {
         value
     }
 
+    /// A timed write whose deadline has already passed by the time it could queue: it
+    /// writes if the lock came free first, else it must leave the queue cleanly.
+    /// Returns whether it wrote.
+    fn write_before_now(&self) -> bool {
+        if !self.lock.try_acquire_exclusive_until(Instant::now()) {
+            return false;
+        }
+        // SAFETY: held exclusive.
+        self.data.with_mut(|p| unsafe { *p += 1 });
+        // SAFETY: held exclusive.
+        unsafe { self.lock.release() };
+        true
+    }
+
     fn value(&self) -> u32 {
         // SAFETY: called once every other thread was joined.
         self.data.with(|p| unsafe { *p })
@@ -172,14 +186,7 @@ fn timed_exclusive_gives_up_while_queued() {
         let timed = {
             let l = l.clone();
             thread::spawn(move || {
-                // The deadline has passed by the time it queues: it must unlink itself
-                // (or take the lock if the release came first).
-                if l.lock.try_acquire_exclusive_until(Instant::now()) {
-                    // SAFETY: held exclusive.
-                    l.data.with_mut(|p| unsafe { *p += 1 });
-                    // SAFETY: held exclusive.
-                    unsafe { l.lock.release() };
-                }
+                l.write_before_now();
             })
         };
         // SAFETY: held exclusive.
@@ -253,17 +260,7 @@ fn timed_and_blocking_writers_queue_behind_writer() {
         l.lock.acquire_exclusive();
         let timed = {
             let l = l.clone();
-            thread::spawn(move || {
-                if l.lock.try_acquire_exclusive_until(Instant::now()) {
-                    // SAFETY: held exclusive.
-                    l.data.with_mut(|p| unsafe { *p += 1 });
-                    // SAFETY: held exclusive.
-                    unsafe { l.lock.release() };
-                    1
-                } else {
-                    0
-                }
-            })
+            thread::spawn(move || u32::from(l.write_before_now()))
         };
         let writer = {
             let l = l.clone();
@@ -344,12 +341,7 @@ fn timed_woken_writer_then_new_reader() {
         let timed = {
             let l = l.clone();
             thread::spawn(move || {
-                if l.lock.try_acquire_exclusive_until(Instant::now()) {
-                    // SAFETY: held exclusive.
-                    l.data.with_mut(|p| unsafe { *p += 1 });
-                    // SAFETY: held exclusive.
-                    unsafe { l.lock.release() };
-                }
+                l.write_before_now();
             })
         };
         let reader = {

@@ -530,6 +530,7 @@ impl RawPushLock {
     /// - The calling thread holds the lock exclusive.
     #[inline]
     #[track_caller]
+    #[cfg_attr(loom, allow(dead_code))] // its caller, the lock_api impl, is not built under loom
     pub(super) unsafe fn release_exclusive(&self) {
         verifier::on_release(self.addr(), LockKind::PushLock);
         // Release pairs with the Acquire of the next acquire.
