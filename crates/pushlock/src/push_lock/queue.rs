@@ -9,8 +9,8 @@ use crate::sys::atomic::Ordering;
 use super::raw::{
     FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT,
     SPIN_PAUSE_ROUNDS, WAITING, WAKING, WRITER_WOKEN, head, is_exclusive_acquirable,
-    is_exclusive_state, is_shared_acquirable, with_exclusive_hold, with_one_more_share,
-    without_one_hold,
+    is_exclusive_state, is_locked_state, is_shared_acquirable, with_exclusive_hold,
+    with_one_more_share, without_one_hold,
 };
 use super::wait_block::{self, Position, WaitBlock};
 
@@ -129,21 +129,12 @@ impl RawPushLock {
             if acquirable {
                 return Waited::NotQueued;
             }
-            let next = if state == WRITER_WOKEN {
-                // A shared acquirer behind a woken writer (invariant 9): the lock is
-                // free, so the word is WAITING without LOCKED, as after any wake of an
-                // exclusive waiter alone (invariant 6); its retry takes it.
-                debug_assert!(!exclusive);
-                // SAFETY: not published yet; we are the owner.
-                unsafe {
-                    block.set_next(ptr::null());
-                    block.set_share_count(0);
-                }
-                me as usize | WAITING
-            } else if state & WAITING == 0 {
+            let next = if state & WAITING == 0 {
                 // The first waiter: the lock is held (else it was acquirable), and the
                 // share count moves from the word into this block, the new tail
-                // (invariant 3).
+                // (invariant 3). Or the word is WRITER_WOKEN: free, no count, and a
+                // shared acquirer queues behind the woken writer with LOCKED clear, as
+                // after any wake of an exclusive waiter alone (invariants 6, 9).
                 debug_assert!(state != 0);
                 let shares = state >> SHARE_SHIFT;
                 // SAFETY: not published yet; we are the owner.
@@ -152,7 +143,8 @@ impl RawPushLock {
                     block.set_share_count(shares);
                 }
                 let shared_flag = if shares > 0 { MULTIPLE_SHARED } else { 0 };
-                me as usize | WAITING | LOCKED | shared_flag
+                let held = if is_locked_state(state) { LOCKED } else { 0 };
+                me as usize | WAITING | held | shared_flag
             } else {
                 // SAFETY: not published yet; we are the owner.
                 unsafe { block.set_next(head(state)) };
@@ -331,7 +323,8 @@ impl RawPushLock {
             // SAFETY: WAITING, so non-null; we hold the list lock (invariant 4, 5).
             let (tail, before_tail) = unsafe { wait_block::find_tail(newest) };
             // SAFETY: in the list, under the list lock.
-            if unsafe { (*tail).is_exclusive() } && !before_tail.is_null() {
+            let tail_exclusive = unsafe { (*tail).is_exclusive() };
+            if tail_exclusive && !before_tail.is_null() {
                 // Detach the tail alone; the rest stays queued while it retries.
                 // SAFETY: in the list, under the list lock.
                 unsafe { (*before_tail).set_next(ptr::null()) };
@@ -344,12 +337,7 @@ impl RawPushLock {
             // Wake everyone: detach the whole list, dropping the list lock. The lock is
             // free, so MULTIPLE_SHARED is clear (invariant 1) and the word becomes 0, or
             // WRITER_WOKEN when the list was one exclusive waiter (invariant 9).
-            // SAFETY: in the list, under the list lock.
-            let next = if unsafe { (*tail).is_exclusive() } {
-                WRITER_WOKEN
-            } else {
-                0
-            };
+            let next = if tail_exclusive { WRITER_WOKEN } else { 0 };
             if self
                 .state
                 .compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Relaxed)

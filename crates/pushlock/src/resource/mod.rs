@@ -319,8 +319,27 @@ impl Resource {
 
     /// Releases one acquisition of `owner`: the fast CAS if it is the fast owner,
     /// else the table. Returns `false` if `owner` owns nothing.
+    ///
+    /// Only the common case is inline (a load, a compare and a CAS): the caller is the
+    /// one-word owner. Everything else is out of line in `release_owner_slow`.
     #[inline]
     fn release_owner(&self, owner: usize) -> bool {
+        // Relaxed: the CAS does the Release; a stale value only sends us to the slow path.
+        let state = self.state.load(Ordering::Relaxed);
+        // `owner` is non-zero, so a match rules out IDLE and SLOW; an owner pointer (low
+        // bits 11) never matches, as it is never a fast owner.
+        state & !MODE_MASK == owner
+            // Release pairs with the Acquire CAS of the next fast acquire.
+            && self
+                .state
+                .compare_exchange(state, IDLE, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+            || self.release_owner_slow(owner)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn release_owner_slow(&self, owner: usize) -> bool {
         // Relaxed: the CAS below does the Release; a stale value only costs a retry.
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
@@ -444,37 +463,24 @@ impl Resource {
     pub fn release_lite(&self) {
         verifier::on_release(self.addr(), LockKind::Resource);
         let tid = current_tid();
-        // The common case inline: the caller is the one-word (fast) owner. Relaxed load:
-        // the CAS does the Release; a stale value only sends us to the slow path.
-        let state = self.state.load(Ordering::Relaxed);
-        // `state & !MODE_MASK == tid` (tid is non-zero) rules out IDLE and SLOW.
-        if state & !MODE_MASK == tid
-            // Release pairs with the Acquire CAS of the next fast acquire.
-            && self
-                .state
-                .compare_exchange(state, IDLE, Ordering::Release, Ordering::Relaxed)
-                .is_ok()
-        {
-            return;
+        if !self.release_owner(tid) {
+            self.release_by_non_owner(tid);
         }
-        self.release_lite_slow(tid);
     }
 
-    /// Everything but the fast owner's release, out of line so that the inline path
-    /// stays a load, a compare and a CAS.
+    /// The bug check of [`release_lite`](Self::release_lite), out of line so that its
+    /// message formatting costs the inline release nothing.
     #[cold]
     #[inline(never)]
-    fn release_lite_slow(&self, tid: usize) {
-        if !self.release_owner(tid) {
-            bug_check(
-                codes::RESOURCE_NOT_OWNED,
-                [self.addr(), tid, self.owner_table_addr(), 0],
-                format!(
-                    "release of resource {:#x} by thread {tid:#x}, which does not own it",
-                    self.addr()
-                ),
-            );
-        }
+    fn release_by_non_owner(&self, tid: usize) -> ! {
+        bug_check(
+            codes::RESOURCE_NOT_OWNED,
+            [self.addr(), tid, self.owner_table_addr(), 0],
+            format!(
+                "release of resource {:#x} by thread {tid:#x}, which does not own it",
+                self.addr()
+            ),
+        )
     }
 
     /// `ExReleaseResourceForThreadLite`: releases one acquisition of `owner`, a
@@ -502,15 +508,23 @@ impl Resource {
             verifier::on_release(self.addr(), LockKind::Resource);
         }
         if !self.release_owner(owner) {
-            bug_check(
-                codes::ERESOURCE_INVALID_RELEASE,
-                [self.addr(), owner, current_tid(), 0],
-                format!(
-                    "release of resource {:#x} for owner {owner:#x}, which does not own it",
-                    self.addr()
-                ),
-            );
+            self.release_for_non_owner(owner);
         }
+    }
+
+    /// The bug check of [`release_for_thread_lite`](Self::release_for_thread_lite),
+    /// out of line like [`release_by_non_owner`](Self::release_by_non_owner).
+    #[cold]
+    #[inline(never)]
+    fn release_for_non_owner(&self, owner: usize) -> ! {
+        bug_check(
+            codes::ERESOURCE_INVALID_RELEASE,
+            [self.addr(), owner, current_tid(), 0],
+            format!(
+                "release of resource {:#x} for owner {owner:#x}, which does not own it",
+                self.addr()
+            ),
+        )
     }
 
     /// `ExConvertExclusiveToSharedLite` (R8): the caller's exclusive ownership
