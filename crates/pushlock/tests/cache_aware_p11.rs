@@ -3,26 +3,11 @@
 
 use pushlock::CacheAwarePushLock;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
 
-/// Aborts the process if a test runs past 30 s (no test may hang CI).
-fn watchdog() -> Arc<AtomicBool> {
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    thread::spawn(move || {
-        for _ in 0..300 {
-            if flag.load(Ordering::SeqCst) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(100));
-        }
-        eprintln!("watchdog: test hung");
-        std::process::abort();
-    });
-    done
-}
+mod support;
+use support::Watchdog;
 
 #[test]
 fn p11_read_touches_only_its_shard() {
@@ -103,7 +88,7 @@ fn p11_reader_on_any_shard_blocks_writer() {
 
 #[test]
 fn p11_stress_mixed_invariants() {
-    let done = watchdog();
+    let _watchdog = Watchdog::start(30);
     let rounds = if cfg!(debug_assertions) {
         40_000
     } else {
@@ -160,7 +145,6 @@ fn p11_stress_mixed_invariants() {
     for h in handles {
         h.join().unwrap();
     }
-    done.store(true, Ordering::SeqCst);
     let lock = Arc::try_unwrap(lock).unwrap();
     assert_eq!(lock.into_inner() as usize, write_ops.load(Ordering::SeqCst));
 }

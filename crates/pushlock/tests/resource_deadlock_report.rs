@@ -3,33 +3,19 @@
 //! report a possible deadlock once (with the `locks()` snapshot) and keep waiting.
 //! Its own test binary: it shortens the global timeouts.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pushlock::{LocksReport, Resource};
 
-fn watchdog(secs: u64) -> Arc<AtomicBool> {
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    thread::spawn(move || {
-        let end = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < end {
-            if flag.load(Ordering::Relaxed) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("watchdog: test still running after {secs} s");
-        std::process::abort();
-    });
-    done
-}
+mod support;
+use support::Watchdog;
 
 #[test]
 fn r12_possible_deadlock_reported_once_and_wait_goes_on() {
-    let done = watchdog(60);
+    let _watchdog = Watchdog::start(60);
     pushlock::set_deadlock_timeouts(Duration::from_millis(5), Duration::from_millis(10));
     let previous_units = pushlock::set_deadlock_report_units(3);
     let reports = Arc::new(AtomicUsize::new(0));
@@ -63,5 +49,4 @@ fn r12_possible_deadlock_reported_once_and_wait_goes_on() {
     pushlock::set_deadlock_reporter(previous);
     pushlock::set_deadlock_report_units(previous_units);
     pushlock::set_deadlock_timeouts(Duration::from_millis(500), Duration::from_secs(4));
-    done.store(true, Ordering::Relaxed);
 }

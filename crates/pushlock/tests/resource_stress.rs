@@ -2,30 +2,15 @@
 //! Stress with invariants (16 threads: recursion, every flavour, conversion,
 //! transfer) and a proptest of single-thread operation sequences against a model.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use pushlock::{BugCheck, OwnerPointer, Resource, TransferredResource, current_resource_thread};
 
-fn watchdog(secs: u64) -> Arc<AtomicBool> {
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = done.clone();
-    thread::spawn(move || {
-        let end = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < end {
-            if flag.load(Ordering::Relaxed) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("watchdog: test still running after {secs} s");
-        std::process::abort();
-    });
-    done
-}
+mod support;
+use support::Watchdog;
 
 /// Who is inside: writers (exclusive holders) and readers (shared holders).
 #[derive(Default)]
@@ -76,7 +61,7 @@ impl Rng {
 
 #[test]
 fn r2_r3_r4_r5_r7_r8_r10_stress_sixteen_threads_keep_invariants() {
-    let done = watchdog(120);
+    let _watchdog = Watchdog::start(120);
     let ops: usize = if cfg!(debug_assertions) {
         6_000
     } else {
@@ -161,7 +146,6 @@ fn r2_r3_r4_r5_r7_r8_r10_stress_sixteen_threads_keep_invariants() {
     });
     assert_eq!(r.exclusive_waiters() + r.shared_waiters(), 0);
     assert!(r.try_acquire_exclusive().is_some());
-    done.store(true, Ordering::Relaxed);
 }
 
 /// One single-thread operation.
@@ -223,7 +207,7 @@ proptest! {
 
     #[test]
     fn r2_r5_r6_r9_r11_single_thread_sequences_match_model(ops in prop::collection::vec(op(), 0..40)) {
-        let done = watchdog(60);
+        let _watchdog = Watchdog::start(60);
         let r = Resource::new();
         let mut model = Model::default();
         for op in ops {
@@ -275,6 +259,5 @@ proptest! {
         for _ in 0..model.count {
             r.release_lite();
         }
-        done.store(true, Ordering::Relaxed);
     }
 }

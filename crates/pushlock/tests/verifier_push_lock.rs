@@ -3,7 +3,7 @@
 //! (bug check 0xC4 with the sub-code of `pushlock::verifier_codes`), caught here.
 
 use std::panic::catch_unwind;
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use pushlock::thread::{self, Irql};
@@ -11,18 +11,7 @@ use pushlock::verifier_codes as stops;
 use pushlock::{BugCheck, RawPushLock, flt};
 
 mod support;
-use support::{Watchdog, caught};
-
-/// Every bug check shown to the handler in this test binary.
-fn seen() -> &'static Mutex<Vec<BugCheck>> {
-    static SEEN: OnceLock<Mutex<Vec<BugCheck>>> = OnceLock::new();
-    SEEN.get_or_init(|| {
-        pushlock::set_bugcheck_handler(Some(Arc::new(|check: &BugCheck| {
-            seen().lock().unwrap().push(check.clone());
-        })));
-        Mutex::new(Vec::new())
-    })
-}
+use support::{Watchdog, caught, seen_bug_checks as seen};
 
 fn addr(lock: &RawPushLock) -> usize {
     lock as *const RawPushLock as usize

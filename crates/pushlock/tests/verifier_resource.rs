@@ -2,28 +2,13 @@
 //! V1-V3 on resources and across both kinds: resource recursion is counted, never a
 //! stop; the lock-order graph spans push locks and resources; IRQL and exit checks
 //! cover resources; an owner transfer hands the holding away from the thread.
-//!
-//! Every test needs the real `Resource` (issue 3): ignored until it is merged.
-
-use std::sync::{Arc, Mutex, OnceLock};
 
 use pushlock::thread::{self, Irql};
 use pushlock::verifier_codes as stops;
-use pushlock::{BugCheck, OwnerPointer, RawPushLock, Resource, flt};
+use pushlock::{OwnerPointer, RawPushLock, Resource, flt};
 
 mod support;
-use support::{Watchdog, caught};
-
-/// Every bug check shown to the handler in this test binary.
-fn seen() -> &'static Mutex<Vec<BugCheck>> {
-    static SEEN: OnceLock<Mutex<Vec<BugCheck>>> = OnceLock::new();
-    SEEN.get_or_init(|| {
-        pushlock::set_bugcheck_handler(Some(Arc::new(|check: &BugCheck| {
-            seen().lock().unwrap().push(check.clone());
-        })));
-        Mutex::new(Vec::new())
-    })
-}
+use support::{Watchdog, caught, seen_bug_checks as seen};
 
 fn resource_addr(resource: &Resource) -> usize {
     resource as *const Resource as usize

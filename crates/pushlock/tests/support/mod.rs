@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use pushlock::BugCheck;
@@ -51,4 +51,16 @@ pub fn caught(f: impl FnOnce()) -> BugCheck {
         .expect_err("expected a bug check")
         .downcast::<BugCheck>()
         .expect("payload is a BugCheck")
+}
+
+/// Every bug check shown to the handler in this test binary (the first call installs
+/// the handler that records them).
+pub fn seen_bug_checks() -> &'static Mutex<Vec<BugCheck>> {
+    static SEEN: OnceLock<Mutex<Vec<BugCheck>>> = OnceLock::new();
+    SEEN.get_or_init(|| {
+        pushlock::set_bugcheck_handler(Some(Arc::new(|check: &BugCheck| {
+            seen_bug_checks().lock().unwrap().push(check.clone());
+        })));
+        Mutex::new(Vec::new())
+    })
 }
