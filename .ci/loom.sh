@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Loom model tests: every interleaving up to LOOM_MAX_PREEMPTIONS preemptions.
 set -euo pipefail
-export RUSTFLAGS="--cfg loom"
+export RUSTFLAGS="--cfg pushlock_loom"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/loom}"
 tests=$(cd crates/pushlock/tests && ls loom_*.rs 2>/dev/null | sed 's/\.rs$//' || true)

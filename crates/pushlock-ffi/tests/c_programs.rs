@@ -1,7 +1,7 @@
 //! Builds the C and C++ programs under `tests/c/` against the static library and
 //! runs them (SPEC C1, C2). Needs only the system's `cc` and `c++` (gcc/g++).
 
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! The checked-in header is what cbindgen makes of the crate today.
 
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use std::path::Path;
 

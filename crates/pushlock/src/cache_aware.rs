@@ -63,11 +63,11 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for CacheAwarePushLock<T> {}
 /// The default slot count: available parallelism rounded up to a power of two,
 /// clamped to `2..=64`.
 fn default_shard_count() -> usize {
-    #[cfg(loom)]
+    #[cfg(pushlock_loom)]
     {
         2
     }
-    #[cfg(not(loom))]
+    #[cfg(not(pushlock_loom))]
     {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         cpus.next_power_of_two().clamp(2, 64)
@@ -75,7 +75,7 @@ fn default_shard_count() -> usize {
 }
 
 /// The calling thread's slot number (not yet reduced to a shard index).
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 fn current_slot() -> usize {
     use crate::sys::atomic::{AtomicUsize, Ordering};
     use std::cell::Cell;
@@ -93,7 +93,7 @@ fn current_slot() -> usize {
 }
 
 /// The calling thread's slot number (loom: from the model's thread id).
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 fn current_slot() -> usize {
     crate::sys::thread_id() >> 3
 }

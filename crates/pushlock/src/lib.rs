@@ -29,7 +29,7 @@ pub use diagnostics::{
     WaiterSnapshot, locks,
 };
 pub use push_lock::RawPushLock;
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub use push_lock::{PushLock, PushLockReadGuard, PushLockWriteGuard};
 #[doc(hidden)]
 pub use resource::set_deadlock_timeouts;

@@ -1,7 +1,7 @@
 //! proptest: random single-thread sequences of `try_read`, `try_write` and guard drops
 //! on a `CacheAwarePushLock`, checked step by step against a reference model (how many
 //! read guards and whether a write guard are alive), plus the shard states (P11).
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use proptest::prelude::*;
 use pushlock::{CacheAwarePushLock, CacheAwareReadGuard, CacheAwareWriteGuard};

@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! SPEC P11: the cache-aware push lock.
 
 use pushlock::CacheAwarePushLock;

@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! P9 (flags), P10 (delete), and A2 through the Flt layer: an APC waits for the
 //! release of a lock taken with `flt`.
 

@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! The Flt resource calls (`FltAcquireResourceExclusive`, `FltAcquireResourceShared`,
 //! `FltReleaseResource`): each acquire enters a critical region, each release leaves
 //! one after releasing, so an APC queued meanwhile runs after the release (A1, A2),

@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! `locks()` (SPEC D1, D2): the `!locks` snapshot and its wait-for cycles.
 
 use std::sync::mpsc;

@@ -1,4 +1,4 @@
-#![cfg(loom)]
+#![cfg(pushlock_loom)]
 //! SPEC P11 under loom: the shard protocol (2 shards, tiny models).
 
 use loom::sync::Arc;

@@ -2,9 +2,9 @@
 //! small scenarios, with the protected data in a loom cell so that a missing
 //! happens-before edge is reported as a data race, and a lost wake-up as a deadlock.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom
+//! Run: `RUSTFLAGS="--cfg pushlock_loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom
 //! cargo test -p pushlock --release --test loom_push_lock`
-#![cfg(loom)]
+#![cfg(pushlock_loom)]
 
 use std::time::Instant;
 

@@ -1,6 +1,6 @@
-#![cfg(loom)]
+#![cfg(pushlock_loom)]
 //! Loom models of the resource's acquire / release / hand-off core (small, bounded).
-//! Run with `.ci/loom.sh` (RUSTFLAGS="--cfg loom", LOOM_MAX_PREEMPTIONS=2, --release).
+//! Run with `.ci/loom.sh` (RUSTFLAGS="--cfg pushlock_loom", LOOM_MAX_PREEMPTIONS=2, --release).
 
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};

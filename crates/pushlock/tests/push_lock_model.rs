@@ -1,6 +1,6 @@
 //! proptest: random single-thread sequences of try-acquires, releases and downgrades,
 //! checked step by step against a reference model of the lock's state.
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use lock_api::{RawRwLock, RawRwLockDowngrade};
 use proptest::prelude::*;

@@ -1,5 +1,5 @@
 //! The push lock's contract, one test group per SPEC rule (P1-P8).
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! Stress: 16 threads hammer one push lock with every kind of acquire (blocking, try,
 //! timed, downgrade) and check two invariants all the time: no lost update on a counter
 //! written under exclusive hold, and no reader inside while a writer is (P2).
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! SPEC R12: waits time out internally and, after the configured number of units,
 //! report a possible deadlock once (with the `locks()` snapshot) and keep waiting.
 //! Its own test binary: it shortens the global timeouts.

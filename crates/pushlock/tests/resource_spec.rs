@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! The executive resource against SPEC R1-R11, R13 and B1, with real threads.
 //! (R12 lives in `resource_deadlock_report.rs`: it changes global timeouts.)
 

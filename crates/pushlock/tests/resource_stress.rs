@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! Stress with invariants (16 threads: recursion, every flavour, conversion,
 //! transfer) and a proptest of single-thread operation sequences against a model.
 

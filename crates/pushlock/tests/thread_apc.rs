@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! A2: normal APCs run on the target thread, outside critical regions.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

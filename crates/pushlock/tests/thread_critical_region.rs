@@ -1,4 +1,4 @@
-#![cfg(not(loom))]
+#![cfg(not(pushlock_loom))]
 //! A1 (critical regions), A3 (exit inside a region), A4 (simulated IRQL).
 
 use std::sync::{Arc, Mutex, OnceLock};

@@ -1,4 +1,4 @@
-#![cfg(all(not(loom), feature = "verifier"))]
+#![cfg(all(not(pushlock_loom), feature = "verifier"))]
 //! V1-V3 on push locks: each misuse that would hang or corrupt ends in its stop
 //! (bug check 0xC4 with the sub-code of `pushlock::verifier_codes`), caught here.
 

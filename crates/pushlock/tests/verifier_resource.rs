@@ -1,4 +1,4 @@
-#![cfg(all(not(loom), feature = "verifier"))]
+#![cfg(all(not(pushlock_loom), feature = "verifier"))]
 //! V1-V3 on resources and across both kinds: resource recursion is counted, never a
 //! stop; the lock-order graph spans push locks and resources; IRQL and exit checks
 //! cover resources; an owner transfer hands the holding away from the thread.

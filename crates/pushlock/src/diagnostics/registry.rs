@@ -6,15 +6,15 @@
 //! moves while idle (Rust allows it) leaves nothing dangling behind.
 
 use std::sync::Arc;
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 use std::sync::{Mutex, MutexGuard};
 
 use crate::resource::OwnerTable;
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 static TABLES: Mutex<Vec<Arc<OwnerTable>>> = Mutex::new(Vec::new());
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 fn tables() -> MutexGuard<'static, Vec<Arc<OwnerTable>>> {
     TABLES
         .lock()
@@ -22,33 +22,33 @@ fn tables() -> MutexGuard<'static, Vec<Arc<OwnerTable>>> {
 }
 
 /// Adds a freshly created owner table (once per resource lifetime).
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub(crate) fn register(table: Arc<OwnerTable>) {
     tables().push(table);
 }
 
 /// Removes a table (resource drop).
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub(crate) fn unregister(table: &Arc<OwnerTable>) {
     tables().retain(|entry| !Arc::ptr_eq(entry, table));
 }
 
 /// Every registered table (cloned out, so no table lock is taken under ours).
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub(crate) fn all() -> Vec<Arc<OwnerTable>> {
     tables().clone()
 }
 
 /// Loom: no global registry (statics would outlive a model run).
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 pub(crate) fn register(_table: Arc<OwnerTable>) {}
 
 /// Loom: no global registry.
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 pub(crate) fn unregister(_table: &Arc<OwnerTable>) {}
 
 /// Loom: no global registry.
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 pub(crate) fn all() -> Vec<Arc<OwnerTable>> {
     Vec::new()
 }

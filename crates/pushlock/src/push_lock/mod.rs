@@ -6,9 +6,9 @@
 //! - `lock_api_impl.rs`: `lock_api::RawRwLock`, `RawRwLockDowngrade`, `RawRwLockTimed`.
 //! - `model_api.rs`: loom-only twins of downgrade and the timed acquires.
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 mod lock_api_impl;
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 mod model_api;
 mod queue;
 mod raw;
@@ -18,7 +18,7 @@ pub use raw::RawPushLock;
 #[allow(unused_imports)]
 pub(crate) use raw::SPIN_LIMIT;
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 /// A reader/writer lock protecting a `T`, built on [`RawPushLock`].
 ///
 /// # Examples
@@ -31,7 +31,7 @@ pub(crate) use raw::SPIN_LIMIT;
 /// assert_eq!(*COUNTER.read(), 1);
 /// ```
 pub type PushLock<T> = lock_api::RwLock<RawPushLock, T>;
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 /// Shared access to a [`PushLock`]'s data.
 ///
 /// # Examples
@@ -42,7 +42,7 @@ pub type PushLock<T> = lock_api::RwLock<RawPushLock, T>;
 /// assert_eq!(*guard, 5);
 /// ```
 pub type PushLockReadGuard<'a, T> = lock_api::RwLockReadGuard<'a, RawPushLock, T>;
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 /// Exclusive access to a [`PushLock`]'s data.
 ///
 /// # Examples

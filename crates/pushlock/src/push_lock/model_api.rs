@@ -1,4 +1,4 @@
-//! Under `--cfg loom` the `lock_api` traits are unavailable (they need a `const INIT`),
+//! Under `--cfg pushlock_loom` the `lock_api` traits are unavailable (they need a `const INIT`),
 //! so the loom models reach downgrade and timed acquires through these twins.
 
 use std::time::Instant;

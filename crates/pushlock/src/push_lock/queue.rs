@@ -27,10 +27,10 @@ enum Waited {
 /// Pauses a freshly queued waiter watches its flag for before parking, checking it after
 /// each one (none under loom). The flag sits in the waiter's own block, written only by
 /// the waker, so watching it costs other threads nothing.
-const WATCH_PAUSES: u32 = if cfg!(loom) { 0 } else { 128 };
+const WATCH_PAUSES: u32 = if cfg!(pushlock_loom) { 0 } else { 128 };
 /// The same for a shared waiter, which waits at least for a writer's whole section and
 /// would only take CPU time from the holders it waits for (a read storm has many).
-const WATCH_PAUSES_SHARED: u32 = if cfg!(loom) { 0 } else { 16 };
+const WATCH_PAUSES_SHARED: u32 = if cfg!(pushlock_loom) { 0 } else { 16 };
 
 /// A short backoff for threads waiting for the list lock, whose holders never block.
 fn backoff(spins: &mut u32) {

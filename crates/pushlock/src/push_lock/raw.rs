@@ -142,7 +142,7 @@ const _: () = assert!(SHARE_ONE == 1 << SHARE_SHIFT && SHARE_ONE > FLAGS);
 /// `SPIN_PAUSE_ROUNDS` rounds, then gives its time slice away once (`yield_now`), so an
 /// oversubscribed holder gets to run and release. Spinning happens only while nobody
 /// is queued. Zero under loom, where every spin is one more schedule to explore.
-pub(crate) const SPIN_LIMIT: u32 = if cfg!(loom) { 0 } else { 10 };
+pub(crate) const SPIN_LIMIT: u32 = if cfg!(pushlock_loom) { 0 } else { 10 };
 /// The spin rounds that pause instead of yielding (see [`SPIN_LIMIT`]).
 pub(crate) const SPIN_PAUSE_ROUNDS: u32 = 4;
 
@@ -278,7 +278,7 @@ impl RawPushLock {
     /// static LOCK: pushlock::RawPushLock = pushlock::RawPushLock::new();
     /// assert!(!LOCK.is_locked());
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(pushlock_loom))]
     #[inline]
     pub const fn new() -> Self {
         Self {
@@ -287,7 +287,7 @@ impl RawPushLock {
     }
 
     /// A free lock (the loom model's twin of the `const fn`).
-    #[cfg(loom)]
+    #[cfg(pushlock_loom)]
     pub fn new() -> Self {
         Self {
             state: AtomicUsize::new(0),
@@ -530,7 +530,7 @@ impl RawPushLock {
     /// - The calling thread holds the lock exclusive.
     #[inline]
     #[track_caller]
-    #[cfg_attr(loom, allow(dead_code))] // its caller, the lock_api impl, is not built under loom
+    #[cfg_attr(pushlock_loom, allow(dead_code))] // its caller, the lock_api impl, is not built under loom
     pub(super) unsafe fn release_exclusive(&self) {
         verifier::on_release(self.addr(), LockKind::PushLock);
         // Release pairs with the Acquire of the next acquire.

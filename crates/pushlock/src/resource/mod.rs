@@ -75,7 +75,7 @@ fn current_tid() -> usize {
 /// Spin rounds before a blocking acquire queues (none under loom, where each one is
 /// more schedules to explore); the first `SPIN_PAUSE_ROUNDS` pause `2^i` times, the
 /// rest yield the time slice.
-const SPIN_ROUNDS: u32 = if cfg!(loom) { 0 } else { 8 };
+const SPIN_ROUNDS: u32 = if cfg!(pushlock_loom) { 0 } else { 8 };
 const SPIN_PAUSE_ROUNDS: u32 = 4;
 
 const IDLE: usize = 0;
@@ -123,7 +123,7 @@ impl Resource {
     /// static LOCK: pushlock::Resource = pushlock::Resource::new();
     /// assert!(!LOCK.is_acquired_exclusive());
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(pushlock_loom))]
     pub const fn new() -> Self {
         Self {
             state: AtomicUsize::new(IDLE),
@@ -133,7 +133,7 @@ impl Resource {
     }
 
     /// A new resource (loom build).
-    #[cfg(loom)]
+    #[cfg(pushlock_loom)]
     pub fn new() -> Self {
         Self {
             state: AtomicUsize::new(IDLE),
@@ -153,7 +153,7 @@ impl Resource {
     /// let _guard = VCB.acquire_shared();
     /// assert!(pushlock::locks().to_string().contains("(vcb)"));
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(pushlock_loom))]
     pub const fn with_name(name: &'static str) -> Self {
         Self {
             state: AtomicUsize::new(SLOW),
@@ -163,7 +163,7 @@ impl Resource {
     }
 
     /// A new named resource (loom build).
-    #[cfg(loom)]
+    #[cfg(pushlock_loom)]
     pub fn with_name(name: &'static str) -> Self {
         Self {
             state: AtomicUsize::new(SLOW),
@@ -952,7 +952,7 @@ impl Resource {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 impl Default for Resource {
     fn default() -> Self {
         Self::new()

@@ -287,7 +287,7 @@ pub(crate) struct OwnerTable {
     // Loom: a spinning model never ends once its preemption budget is spent (the
     // spinner is never switched out), so under loom the section is guarded by
     // loom's blocking mutex as well; `locked` still carries the orderings.
-    #[cfg(loom)]
+    #[cfg(pushlock_loom)]
     model_lock: loom::sync::Mutex<()>,
     core: UnsafeCell<Core>,
 }
@@ -312,7 +312,7 @@ impl OwnerTable {
     pub(crate) fn new(name: Option<&'static str>) -> Self {
         Self {
             locked: AtomicBool::new(false),
-            #[cfg(loom)]
+            #[cfg(pushlock_loom)]
             model_lock: loom::sync::Mutex::new(()),
             core: UnsafeCell::new(Core {
                 exclusive: false,
@@ -330,7 +330,7 @@ impl OwnerTable {
     /// Runs `f` on the fields under the spin lock (spin a little, then yield: the
     /// sections are short and never block).
     pub(crate) fn locked<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
-        #[cfg(loom)]
+        #[cfg(pushlock_loom)]
         let _model = self.model_lock.lock().unwrap();
         let mut spins = 0u32;
         // Acquire pairs with the Release store in `Unlock::drop`.

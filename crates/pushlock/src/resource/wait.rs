@@ -68,7 +68,7 @@ pub fn set_deadlock_timeouts(first: Duration, unit: Duration) {
     UNIT_TIMEOUT_NS.store(unit.as_nanos() as u64, ConfigOrdering::Relaxed);
 }
 
-#[cfg_attr(loom, allow(dead_code))]
+#[cfg_attr(pushlock_loom, allow(dead_code))]
 fn report_possible_deadlock() {
     let report = crate::diagnostics::locks();
     let reporter = REPORTER
@@ -82,7 +82,7 @@ fn report_possible_deadlock() {
 }
 
 /// Blocks until `node` is granted.
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub(crate) fn wait_for_grant(node: &WaitNode) {
     use std::time::Instant;
     let mut timeout = Duration::from_nanos(FIRST_TIMEOUT_NS.load(ConfigOrdering::Relaxed));
@@ -112,7 +112,7 @@ pub(crate) fn wait_for_grant(node: &WaitNode) {
 }
 
 /// Blocks until `node` is granted (loom: no time, so no timeouts).
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 pub(crate) fn wait_for_grant(node: &WaitNode) {
     // Acquire pairs with the Release store in `WaitNode::grant`.
     while !node.granted.load(Ordering::Acquire) {

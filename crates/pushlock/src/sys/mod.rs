@@ -1,7 +1,7 @@
 //! The platform seam: the only module that knows what it runs on.
 //!
 //! Every atomic, cell, parking call and thread identity in the crate comes from here,
-//! so that `--cfg loom` can swap in loom's model types (see `tests/loom_*.rs`) and the
+//! so that `--cfg pushlock_loom` can swap in loom's model types (see `tests/loom_*.rs`) and the
 //! lock algorithms never name `std::sync::atomic` or `std::thread` directly.
 //!
 //! What the seam offers:
@@ -17,12 +17,12 @@
 //! - Thread identity: [`thread_id`] (non-zero, low two bits clear, unique among live
 //!   threads, the `ERESOURCE_THREAD` of the kernel) and [`thread_name`].
 
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 mod std_backend;
-#[cfg(not(loom))]
+#[cfg(not(pushlock_loom))]
 pub(crate) use std_backend::*;
 
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 mod loom_backend;
-#[cfg(loom)]
+#[cfg(pushlock_loom)]
 pub(crate) use loom_backend::*;

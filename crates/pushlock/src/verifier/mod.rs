@@ -39,15 +39,15 @@
 
 #![allow(dead_code)]
 
-#[cfg(all(feature = "verifier", not(loom)))]
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod checks;
-#[cfg(all(feature = "verifier", not(loom)))]
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod held;
-#[cfg(all(feature = "verifier", not(loom)))]
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod order;
 pub mod stops;
 
-#[cfg(all(feature = "verifier", not(loom)))]
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
 use std::panic::Location;
 
 /// Which kind of lock a hook is about.
@@ -87,14 +87,14 @@ pub(crate) struct HeldPushLock {
 /// behind an exclusive waiter).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_acquire_start(
     lock: usize,
     kind: LockKind,
     mode: Mode,
     waiters_queued: impl FnOnce() -> bool,
 ) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
 }
 
@@ -105,18 +105,18 @@ pub(crate) fn on_acquire_start(
 /// closes the window where the waiter queued after that check.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_block(lock: usize, kind: LockKind) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::block(lock, kind);
 }
 
 /// Called after an acquire succeeded.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::acquired(lock, kind, mode, Location::caller());
 }
 
@@ -125,34 +125,34 @@ pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
 /// since a try cannot deadlock.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::try_acquired(lock, kind, mode, Location::caller());
 }
 
 /// Called before a release (or an ownership transfer away from the thread).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_release(lock: usize, kind: LockKind) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::release(lock, kind, Location::caller());
 }
 
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(loom))), allow(unused_variables))]
+#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
 pub(crate) fn on_delete(lock: usize, kind: LockKind) {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::delete(lock, kind, Location::caller());
 }
 
 /// Every push lock some thread holds (empty without the verifier).
 pub(crate) fn held_push_locks() -> Vec<HeldPushLock> {
-    #[cfg(all(feature = "verifier", not(loom)))]
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     return checks::held_push_locks();
-    #[cfg(not(all(feature = "verifier", not(loom))))]
+    #[cfg(not(all(feature = "verifier", not(pushlock_loom))))]
     Vec::new()
 }
