@@ -87,7 +87,10 @@ pub(crate) struct HeldPushLock {
 /// behind an exclusive waiter).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_acquire_start(
     lock: usize,
     kind: LockKind,
@@ -105,7 +108,10 @@ pub(crate) fn on_acquire_start(
 /// closes the window where the waiter queued after that check.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_block(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::block(lock, kind);
@@ -114,7 +120,10 @@ pub(crate) fn on_block(lock: usize, kind: LockKind) {
 /// Called after an acquire succeeded.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::acquired(lock, kind, mode, Location::caller());
@@ -125,7 +134,10 @@ pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
 /// since a try cannot deadlock.
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::try_acquired(lock, kind, mode, Location::caller());
@@ -134,7 +146,10 @@ pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
 /// Called before a release (or an ownership transfer away from the thread).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_release(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::release(lock, kind, Location::caller());
@@ -143,7 +158,10 @@ pub(crate) fn on_release(lock: usize, kind: LockKind) {
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).
 #[inline(always)]
 #[track_caller]
-#[cfg_attr(not(all(feature = "verifier", not(pushlock_loom))), allow(unused_variables))]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
 pub(crate) fn on_delete(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     checks::delete(lock, kind, Location::caller());
