@@ -16,6 +16,8 @@ mod diagnostics;
 pub mod flt;
 mod push_lock;
 mod resource;
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
+pub mod stress;
 // TODO(skeleton): drop this allow once every seam item has a user.
 #[allow(dead_code, unused_imports)]
 mod sys;

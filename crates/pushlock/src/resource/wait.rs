@@ -85,6 +85,9 @@ fn report_possible_deadlock() {
 #[cfg(not(pushlock_loom))]
 pub(crate) fn wait_for_grant(node: &WaitNode) {
     use std::time::Instant;
+    // S1: a stress point before the wait (the grant may already be there).
+    #[cfg(feature = "verifier")]
+    crate::stress::point(crate::stress::Point::Wait);
     let mut timeout = Duration::from_nanos(FIRST_TIMEOUT_NS.load(ConfigOrdering::Relaxed));
     let mut deadline = Instant::now() + timeout;
     let mut units = 0u32;

@@ -55,6 +55,9 @@ pub fn leave_critical_region() {
         }
         Some(false) => {}
     }
+    // S1: a stress point after the leave (after an Flt release, the lock is free).
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    crate::stress::point(crate::stress::Point::LeaveCriticalRegion);
 }
 
 #[cold]

@@ -21,6 +21,10 @@
 //! - **V3** push lock and resource acquire at IRQL `<= APC_LEVEL`, push lock release
 //!   `<= APC_LEVEL`, resource release `<= DISPATCH_LEVEL`.
 //!
+//! - **S1** stress mode ([`crate::stress`]): `on_acquire_start`, `on_acquired`,
+//!   `on_try_acquired`, `on_release` and `on_block` are stress points (one relaxed
+//!   load when stress mode is off).
+//!
 //! Every stop is bug check `0xC4` with the sub-code in parameter 1; the table is in
 //! [`stops`] (public as `pushlock::verifier_codes`).
 //!
@@ -98,7 +102,10 @@ pub(crate) fn on_acquire_start(
     waiters_queued: impl FnOnce() -> bool,
 ) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
+    {
+        crate::stress::point(crate::stress::Point::Acquire);
+        checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
+    }
 }
 
 /// Called by a blocking push lock acquire right before it queues (nothing of the
@@ -114,7 +121,10 @@ pub(crate) fn on_acquire_start(
 )]
 pub(crate) fn on_block(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::block(lock, kind);
+    {
+        checks::block(lock, kind);
+        crate::stress::point(crate::stress::Point::Wait);
+    }
 }
 
 /// Called after an acquire succeeded.
@@ -126,7 +136,10 @@ pub(crate) fn on_block(lock: usize, kind: LockKind) {
 )]
 pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::acquired(lock, kind, mode, Location::caller());
+    {
+        checks::acquired(lock, kind, mode, Location::caller());
+        crate::stress::point(crate::stress::Point::Acquired);
+    }
 }
 
 /// Called after a `try_` acquire succeeded, instead of `on_acquire_start` +
@@ -140,7 +153,10 @@ pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
 )]
 pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::try_acquired(lock, kind, mode, Location::caller());
+    {
+        checks::try_acquired(lock, kind, mode, Location::caller());
+        crate::stress::point(crate::stress::Point::Acquired);
+    }
 }
 
 /// Called before a release (or an ownership transfer away from the thread).
@@ -152,7 +168,10 @@ pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
 )]
 pub(crate) fn on_release(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::release(lock, kind, Location::caller());
+    {
+        crate::stress::point(crate::stress::Point::Release);
+        checks::release(lock, kind, Location::caller());
+    }
 }
 
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).
