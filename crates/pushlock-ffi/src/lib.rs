@@ -31,9 +31,13 @@ mod irql;
 mod push_lock;
 mod resource;
 mod stop;
+#[cfg(feature = "verifier")]
+mod stress;
 mod types;
 
 pub use irql::*;
 pub use push_lock::*;
 pub use resource::*;
+#[cfg(feature = "verifier")]
+pub use stress::*;
 pub use types::*;
