@@ -1,6 +1,5 @@
 //! One small adapter per lock: `read`/`write` run a closure on the protected data.
-//! Every lock sits on its own 128-byte line ([`Padded`]) so no two benchmarked locks
-//! (or a lock and the harness's counters) share a cache line.
+//! The harness puts every lock on its own cache line (see `workloads`).
 
 use std::cell::UnsafeCell;
 
@@ -18,10 +17,6 @@ pub trait BenchLock: Send + Sync + 'static {
     /// Runs `f` under an exclusive acquire.
     fn write<R>(&self, f: impl FnOnce(&mut Data) -> R) -> R;
 }
-
-/// A value alone on its 128-byte line.
-#[repr(align(128))]
-pub struct Padded<T>(pub T);
 
 macro_rules! guard_lock {
     ($ty:ident, $name:literal, $inner:ty, $new:expr, |$l:ident| $read:expr, $write:expr) => {

@@ -170,19 +170,13 @@ fn summarise(point: &Point) -> Row {
     // oversubscribed run may let the writer in only a few times, and a per-run p99
     // of three samples is just their max.
     let writer_wait = (point.workload == Workload::ReadStorm).then(|| {
-        let mut waits: Vec<u64> = point
-            .samples
-            .iter()
-            .flat_map(|s| s.writer_waits_ns.iter().copied())
-            .collect();
-        waits.sort_unstable();
-        WriterWait {
-            p50_ns: stats::percentile(&waits, 50.0),
-            p99_ns: stats::percentile(&waits, 99.0),
-            max_ns: stats::percentile(&waits, 100.0),
-            // Rounded up: 0 only when the writer never got in.
-            writes: waits.len().div_ceil(point.samples.len().max(1)) as u64,
+        let mut waits = workloads::new_wait_histogram();
+        for sample in &point.samples {
+            if let Some(run) = &sample.writer_waits {
+                waits.add(run).expect("same bounds in every run");
+            }
         }
+        WriterWait::from_histogram(&waits, point.samples.len())
     });
     Row {
         lock: point.lock.to_string(),

@@ -1,7 +1,11 @@
 //! The workloads and the harness that runs one measurement: threads start on a
-//! barrier, run until a flag drops, and count their own operations.
+//! barrier, run until a flag drops, and count their own operations. The lock under
+//! test and the stop flag each sit alone on their cache line ([`CachePadded`]), so no
+//! two of them (nor a lock and the harness's flag) share a line.
 
-use crate::adapters::{BenchLock, Data, Padded};
+use crate::adapters::{BenchLock, Data};
+use crossbeam_utils::CachePadded;
+use hdrhistogram::Histogram;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
@@ -104,8 +108,17 @@ pub struct Sample {
     pub ops_per_sec: f64,
     /// Operations per thread (the readers only, for the read storm).
     pub per_thread: Vec<u64>,
-    /// The writer's waits in ns, sorted (read storm only).
-    pub writer_waits_ns: Vec<u64>,
+    /// The writer's waits in ns (read storm only).
+    pub writer_waits: Option<Histogram<u64>>,
+}
+
+/// The longest writer wait the histogram resolves (60 s); a longer one is recorded as 60 s.
+const LONGEST_WAIT_NS: u64 = 60_000_000_000;
+
+/// An empty histogram of writer waits: 1 ns to 60 s at three significant digits
+/// (0.1 % resolution at every magnitude), allocated before the run starts.
+pub fn new_wait_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, LONGEST_WAIT_NS, 3).expect("valid histogram bounds")
 }
 
 /// About 100 ns of work on the protected data: a fixed read pass over the array.
@@ -154,17 +167,17 @@ pub fn measure<L: BenchLock>(workload: Workload, threads: usize, duration: Durat
 }
 
 fn latency<L: BenchLock>(exclusive: bool, duration: Duration) -> Sample {
-    let lock = Padded(L::new([1; 16]));
+    let lock = CachePadded::new(L::new([1; 16]));
     let start = Instant::now();
     let mut ops = 0u64;
     while start.elapsed() < duration {
         for _ in 0..1024 {
             if exclusive {
-                lock.0.write(|d| {
+                lock.write(|d| {
                     black_box(d);
                 });
             } else {
-                lock.0.read(|d| {
+                lock.read(|d| {
                     black_box(d);
                 });
             }
@@ -174,7 +187,7 @@ fn latency<L: BenchLock>(exclusive: bool, duration: Duration) -> Sample {
     Sample {
         ops_per_sec: ops as f64 / start.elapsed().as_secs_f64(),
         per_thread: vec![ops],
-        writer_waits_ns: Vec::new(),
+        writer_waits: None,
     }
 }
 
@@ -184,8 +197,8 @@ fn mix<L: BenchLock>(
     threads: usize,
     duration: Duration,
 ) -> Sample {
-    let lock = Arc::new(Padded(L::new([1; 16])));
-    let stop = Arc::new(Padded(AtomicBool::new(false)));
+    let lock = Arc::new(CachePadded::new(L::new([1; 16])));
+    let stop = Arc::new(CachePadded::new(AtomicBool::new(false)));
     let barrier = Arc::new(Barrier::new(threads + 1));
     let handles: Vec<_> = (0..threads)
         .map(|t| {
@@ -194,9 +207,9 @@ fn mix<L: BenchLock>(
                 let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
                 let mut ops = 0u64;
                 barrier.wait();
-                while !stop.0.load(Ordering::Relaxed) {
+                while !stop.load(Ordering::Relaxed) {
                     if (rng.next() % 1000) < u64::from(reads_per_mille) {
-                        lock.0.read(|d| {
+                        lock.read(|d| {
                             if short {
                                 black_box(short_read(d));
                             } else {
@@ -204,7 +217,7 @@ fn mix<L: BenchLock>(
                             }
                         });
                     } else {
-                        lock.0.write(|d| {
+                        lock.write(|d| {
                             if short {
                                 short_write(d)
                             } else {
@@ -221,19 +234,19 @@ fn mix<L: BenchLock>(
     barrier.wait();
     let start = Instant::now();
     std::thread::sleep(duration);
-    stop.0.store(true, Ordering::Relaxed);
+    stop.store(true, Ordering::Relaxed);
     let per_thread: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let elapsed = start.elapsed().as_secs_f64();
     Sample {
         ops_per_sec: per_thread.iter().sum::<u64>() as f64 / elapsed,
         per_thread,
-        writer_waits_ns: Vec::new(),
+        writer_waits: None,
     }
 }
 
 fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
-    let lock = Arc::new(Padded(L::new([1; 16])));
-    let stop = Arc::new(Padded(AtomicBool::new(false)));
+    let lock = Arc::new(CachePadded::new(L::new([1; 16])));
+    let stop = Arc::new(CachePadded::new(AtomicBool::new(false)));
     let barrier = Arc::new(Barrier::new(threads + 1));
     let readers: Vec<_> = (0..threads - 1)
         .map(|_| {
@@ -241,8 +254,8 @@ fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
             std::thread::spawn(move || {
                 let mut ops = 0u64;
                 barrier.wait();
-                while !stop.0.load(Ordering::Relaxed) {
-                    lock.0.read(|d| black_box(short_read(d)));
+                while !stop.load(Ordering::Relaxed) {
+                    lock.read(|d| black_box(short_read(d)));
                     ops += 1;
                 }
                 ops
@@ -252,14 +265,19 @@ fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
     let writer = {
         let (lock, stop, barrier) = (lock.clone(), stop.clone(), barrier.clone());
         std::thread::spawn(move || {
-            let mut waits = Vec::new();
+            let mut waits = new_wait_histogram();
             barrier.wait();
-            while !stop.0.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let asked = Instant::now();
-                lock.0.write(|d| {
-                    waits.push(asked.elapsed().as_nanos() as u64);
+                // Inside the hold only the clock is read (the moment of entry); the wait
+                // is recorded after the release, so the histogram's work never lengthens
+                // the hold the readers queue behind.
+                let entered = lock.write(|d| {
                     d[0] = d[0].wrapping_add(1);
+                    Instant::now()
                 });
+                let wait = entered.duration_since(asked).as_nanos();
+                waits.saturating_record(u64::try_from(wait).unwrap_or(LONGEST_WAIT_NS));
                 // Let the readers pile back in before the next write.
                 let pause = Instant::now();
                 while pause.elapsed() < Duration::from_micros(20) {
@@ -272,14 +290,12 @@ fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
     barrier.wait();
     let start = Instant::now();
     std::thread::sleep(duration);
-    stop.0.store(true, Ordering::Relaxed);
+    stop.store(true, Ordering::Relaxed);
     let per_thread: Vec<u64> = readers.into_iter().map(|h| h.join().unwrap()).collect();
     let elapsed = start.elapsed().as_secs_f64();
-    let mut writer_waits_ns = writer.join().unwrap();
-    writer_waits_ns.sort_unstable();
     Sample {
         ops_per_sec: per_thread.iter().sum::<u64>() as f64 / elapsed,
         per_thread,
-        writer_waits_ns,
+        writer_waits: Some(writer.join().unwrap()),
     }
 }

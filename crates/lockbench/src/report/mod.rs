@@ -4,12 +4,13 @@ pub mod json;
 pub mod svg;
 pub mod table;
 
+use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 /// The baseline every ratio is taken against.
 pub const BASELINE: &str = "parking_lot";
 
-/// A writer's waits under the read storm, medians over the runs (ns).
+/// A writer's waits under the read storm, pooled over the runs (ns).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WriterWait {
     /// Median wait.
@@ -18,8 +19,26 @@ pub struct WriterWait {
     pub p99_ns: u64,
     /// Longest wait.
     pub max_ns: u64,
-    /// How many writes the writer got in per run (median): few writes make p99 = max.
+    /// How many writes the writer got in per run (mean, rounded up: 0 only when it
+    /// never got in); few writes make p99 = max.
     pub writes: u64,
+}
+
+impl WriterWait {
+    /// The percentiles of `waits`, the writer's waits pooled over `runs` runs.
+    ///
+    /// Pooled rather than per run: an oversubscribed run may let the writer in only a
+    /// few times, and a per-run p99 of three samples is just their max.
+    pub fn from_histogram(waits: &Histogram<u64>, runs: usize) -> Self {
+        let empty = waits.is_empty();
+        let at = |q: f64| if empty { 0 } else { waits.value_at_quantile(q) };
+        WriterWait {
+            p50_ns: at(0.50),
+            p99_ns: at(0.99),
+            max_ns: if empty { 0 } else { waits.max() },
+            writes: waits.len().div_ceil(runs.max(1) as u64),
+        }
+    }
 }
 
 /// One lock × workload × threads point.
@@ -60,6 +79,28 @@ pub struct Report {
 }
 
 impl Report {
+    /// The workload names in the order they first appear.
+    pub fn workloads(&self) -> Vec<&str> {
+        let mut workloads: Vec<&str> = Vec::new();
+        for row in &self.rows {
+            if !workloads.contains(&row.workload.as_str()) {
+                workloads.push(&row.workload);
+            }
+        }
+        workloads
+    }
+
+    /// The lock names in the order they first appear.
+    pub fn locks(&self) -> Vec<&str> {
+        let mut locks: Vec<&str> = Vec::new();
+        for row in &self.rows {
+            if !locks.contains(&row.lock.as_str()) {
+                locks.push(&row.lock);
+            }
+        }
+        locks
+    }
+
     /// Fills each row's `ratio` against the baseline lock's row at the same point.
     pub fn compute_ratios(&mut self) {
         let baseline = self.rows.clone();
@@ -77,5 +118,30 @@ impl Report {
                 _ => None,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WriterWait;
+    use crate::workloads::new_wait_histogram;
+
+    #[test]
+    fn writer_wait_percentiles_from_pooled_histogram() {
+        let mut waits = new_wait_histogram();
+        for ns in 1..=1000u64 {
+            waits.record(ns * 1000).unwrap();
+        }
+        let wait = WriterWait::from_histogram(&waits, 3);
+        // Three significant digits: within 0.1 %.
+        assert!(wait.p50_ns.abs_diff(500_000) <= 500, "{wait:?}");
+        assert!(wait.p99_ns.abs_diff(990_000) <= 990, "{wait:?}");
+        assert!(wait.max_ns.abs_diff(1_000_000) <= 1000, "{wait:?}");
+        assert_eq!(wait.writes, 334, "1000 writes over 3 runs, rounded up");
+        let none = WriterWait::from_histogram(&new_wait_histogram(), 3);
+        assert_eq!(
+            (none.p50_ns, none.p99_ns, none.max_ns, none.writes),
+            (0, 0, 0, 0)
+        );
     }
 }

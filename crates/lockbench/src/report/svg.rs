@@ -12,12 +12,7 @@ pub fn write(report: &Report, path: &Path) -> Result<(), Box<dyn std::error::Err
             workloads.push(&row.workload);
         }
     }
-    let mut locks: Vec<&str> = Vec::new();
-    for row in &report.rows {
-        if !locks.contains(&row.lock.as_str()) {
-            locks.push(&row.lock);
-        }
-    }
+    let locks = report.locks();
     let columns = 3;
     let panel_rows = workloads.len().div_ceil(columns).max(1);
     let root = SVGBackend::new(path, (1500, 420 * panel_rows as u32)).into_drawing_area();
