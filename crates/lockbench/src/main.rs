@@ -1,43 +1,19 @@
 //! lockbench: the side-by-side reader/writer lock benchmark. See `docs/lockbench.md`.
 
 mod adapters;
+mod cli;
 mod report;
 mod stats;
 mod workloads;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
+use cli::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use report::{Report, Row, WriterWait};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
-use workloads::{Sample, WORKLOADS, Workload};
-
-/// Side-by-side reader/writer lock benchmark.
-#[derive(Parser, Debug)]
-#[command(version, about)]
-struct Args {
-    /// CI smoke run: 3 ms per run and threads 1,2 (unless given explicitly).
-    #[arg(long)]
-    quick: bool,
-    /// Thread counts, comma separated [default: 1,2,8,16].
-    #[arg(long, value_delimiter = ',')]
-    threads: Vec<usize>,
-    /// Workloads (repeatable or comma list); default all.
-    #[arg(long, value_delimiter = ',')]
-    workload: Vec<String>,
-    /// Locks (comma list); default all.
-    #[arg(long, value_delimiter = ',')]
-    locks: Vec<String>,
-    /// Milliseconds per run [default: 30].
-    #[arg(long)]
-    duration: Option<u64>,
-    /// Runs per point (the table shows the median).
-    #[arg(long, default_value_t = 5)]
-    runs: usize,
-    /// Output folder for report.json and report.svg.
-    #[arg(long)]
-    out: Option<PathBuf>,
-}
+use workloads::{Sample, Workload, WorkloadName};
 
 /// One point of the sweep.
 struct Point {
@@ -48,55 +24,50 @@ struct Point {
     samples: Vec<Sample>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = Args::parse();
-    if args.threads.is_empty() {
-        args.threads = if args.quick {
-            vec![1, 2]
-        } else {
-            vec![1, 2, 8, 16]
-        };
-    }
-    if args.threads.contains(&0) || args.runs == 0 {
-        return Err("--threads and --runs must be at least 1".into());
-    }
-    let duration_ms = args.duration.unwrap_or(if args.quick { 3 } else { 30 });
-    for wanted in &args.locks {
-        if !adapters::all_lock_names()
-            .iter()
-            .any(|l| l.eq_ignore_ascii_case(wanted))
-        {
-            let names = adapters::all_lock_names().join(", ");
-            return Err(format!("unknown lock {wanted}; known: {names}").into());
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lockbench: {error}");
+            ExitCode::FAILURE
         }
     }
+}
+
+/// The sweep, the tables and the report files.
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let threads: Vec<usize> = if !args.threads.is_empty() {
+        args.threads.iter().map(|&t| usize::from(t)).collect()
+    } else if args.quick {
+        vec![1, 2]
+    } else {
+        vec![1, 2, 8, 16]
+    };
+    let runs = usize::from(args.runs);
+    let duration_ms = args.duration.unwrap_or(if args.quick { 3 } else { 30 });
     let locks: Vec<&'static str> = adapters::all_lock_names()
         .into_iter()
-        .filter(|l| args.locks.is_empty() || args.locks.iter().any(|a| a.eq_ignore_ascii_case(l)))
+        .filter(|l| args.locks.is_empty() || args.locks.iter().any(|a| a.0 == *l))
         .collect();
-    for wanted in &args.workload {
-        if !WORKLOADS.iter().any(|(n, _)| n == wanted) {
-            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.0).collect();
-            return Err(format!("unknown workload {wanted}; known: {}", names.join(", ")).into());
-        }
-    }
     let mut points = Vec::new();
-    for &(name, workload) in WORKLOADS {
-        if !args.workload.is_empty() && !args.workload.iter().any(|w| w == name) {
+    for &name in WorkloadName::value_variants() {
+        if !args.workload.is_empty() && !args.workload.contains(&name) {
             continue;
         }
+        let workload = name.workload();
         let thread_counts: Vec<usize> = if workload.single_threaded() {
             vec![1]
         } else if workload == Workload::ReadStorm {
-            args.threads.iter().copied().filter(|&t| t >= 2).collect()
+            threads.iter().copied().filter(|&t| t >= 2).collect()
         } else {
-            args.threads.clone()
+            threads.clone()
         };
         for threads in thread_counts {
             for &lock in &locks {
                 points.push(Point {
                     lock,
-                    name,
+                    name: name.as_str(),
                     workload,
                     threads,
                     samples: Vec::new(),
@@ -106,14 +77,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let duration = Duration::from_millis(duration_ms);
     let progress = ProgressBar::with_draw_target(
-        Some((points.len() * args.runs) as u64),
+        Some((points.len() * runs) as u64),
         ProgressDrawTarget::stderr(),
     );
     progress.set_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} {msg} (eta {eta})",
     )?);
     // Interleaved: run 1 of every lock and point, then run 2, ...
-    for run in 0..args.runs {
+    for run in 0..runs {
         for point in &mut points {
             progress.set_message(format!(
                 "run {} {} {} x{}",
@@ -137,7 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::env::consts::ARCH
         ),
         duration_ms,
-        runs: args.runs,
+        runs,
         rows: points.iter().map(summarise).collect(),
     };
     report.compute_ratios();

@@ -30,68 +30,76 @@ pub enum Workload {
     ReadStorm,
 }
 
-/// Every workload with its command-line name.
-pub const WORKLOADS: &[(&str, Workload)] = &[
-    ("latency-shared", Workload::LatencyShared),
-    ("latency-exclusive", Workload::LatencyExclusive),
-    (
-        "read-only",
-        Workload::Mix {
-            reads_per_mille: 1000,
-            short: false,
-        },
-    ),
-    (
-        "read-only-cs",
-        Workload::Mix {
-            reads_per_mille: 1000,
-            short: true,
-        },
-    ),
-    (
-        "99-1",
-        Workload::Mix {
-            reads_per_mille: 990,
-            short: false,
-        },
-    ),
-    (
-        "99-1-cs",
-        Workload::Mix {
-            reads_per_mille: 990,
-            short: true,
-        },
-    ),
-    (
-        "90-10",
-        Workload::Mix {
-            reads_per_mille: 900,
-            short: false,
-        },
-    ),
-    (
-        "90-10-cs",
-        Workload::Mix {
-            reads_per_mille: 900,
-            short: true,
-        },
-    ),
-    (
-        "write-only",
-        Workload::Mix {
-            reads_per_mille: 0,
-            short: false,
-        },
-    ),
-    (
-        "write-only-cs",
-        Workload::Mix {
-            reads_per_mille: 0,
-            short: true,
-        },
-    ),
-    ("read-storm", Workload::ReadStorm),
-];
+/// A workload's command-line name (`--workload`, listed in `--help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorkloadName {
+    /// One thread, shared acquire+release pairs (ns per pair).
+    LatencyShared,
+    /// One thread, exclusive acquire+release pairs (ns per pair).
+    LatencyExclusive,
+    /// Every thread reads; empty hold.
+    ReadOnly,
+    /// Every thread reads; about 100 ns of work in the hold.
+    ReadOnlyCs,
+    /// 99 % reads, 1 % writes; empty hold.
+    #[value(name = "99-1")]
+    Mix99To1,
+    /// 99 % reads, 1 % writes; about 100 ns of work in the hold.
+    #[value(name = "99-1-cs")]
+    Mix99To1Cs,
+    /// 90 % reads, 10 % writes; empty hold.
+    #[value(name = "90-10")]
+    Mix90To10,
+    /// 90 % reads, 10 % writes; about 100 ns of work in the hold.
+    #[value(name = "90-10-cs")]
+    Mix90To10Cs,
+    /// Every thread writes; empty hold.
+    WriteOnly,
+    /// Every thread writes; about 100 ns of work in the hold.
+    WriteOnlyCs,
+    /// threads-1 readers and one writer whose every wait is recorded.
+    ReadStorm,
+}
+
+impl WorkloadName {
+    /// The name as the command line, the tables and report.json spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadName::LatencyShared => "latency-shared",
+            WorkloadName::LatencyExclusive => "latency-exclusive",
+            WorkloadName::ReadOnly => "read-only",
+            WorkloadName::ReadOnlyCs => "read-only-cs",
+            WorkloadName::Mix99To1 => "99-1",
+            WorkloadName::Mix99To1Cs => "99-1-cs",
+            WorkloadName::Mix90To10 => "90-10",
+            WorkloadName::Mix90To10Cs => "90-10-cs",
+            WorkloadName::WriteOnly => "write-only",
+            WorkloadName::WriteOnlyCs => "write-only-cs",
+            WorkloadName::ReadStorm => "read-storm",
+        }
+    }
+
+    /// What the workload's threads do.
+    pub fn workload(self) -> Workload {
+        let mix = |reads_per_mille, short| Workload::Mix {
+            reads_per_mille,
+            short,
+        };
+        match self {
+            WorkloadName::LatencyShared => Workload::LatencyShared,
+            WorkloadName::LatencyExclusive => Workload::LatencyExclusive,
+            WorkloadName::ReadOnly => mix(1000, false),
+            WorkloadName::ReadOnlyCs => mix(1000, true),
+            WorkloadName::Mix99To1 => mix(990, false),
+            WorkloadName::Mix99To1Cs => mix(990, true),
+            WorkloadName::Mix90To10 => mix(900, false),
+            WorkloadName::Mix90To10Cs => mix(900, true),
+            WorkloadName::WriteOnly => mix(0, false),
+            WorkloadName::WriteOnlyCs => mix(0, true),
+            WorkloadName::ReadStorm => Workload::ReadStorm,
+        }
+    }
+}
 
 impl Workload {
     /// Whether the workload runs on one thread whatever `--threads` says.
@@ -297,5 +305,23 @@ fn read_storm<L: BenchLock>(threads: usize, duration: Duration) -> Sample {
         ops_per_sec: per_thread.iter().sum::<u64>() as f64 / elapsed,
         per_thread,
         writer_waits: Some(writer.join().unwrap()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorkloadName;
+    use clap::ValueEnum;
+
+    #[test]
+    fn workload_names_match_the_command_line() {
+        for name in WorkloadName::value_variants() {
+            let value = name.to_possible_value().unwrap();
+            assert_eq!(value.get_name(), name.as_str());
+            assert_eq!(
+                WorkloadName::from_str(&name.as_str().to_uppercase(), true),
+                Ok(*name)
+            );
+        }
     }
 }
