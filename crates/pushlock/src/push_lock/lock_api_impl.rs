@@ -8,7 +8,7 @@ use lock_api::GuardNoSend;
 use super::raw::RawPushLock;
 
 /// `Instant::now() + timeout`, or no deadline at all when that overflows.
-fn deadline_after(timeout: Duration) -> Option<Instant> {
+pub(super) fn deadline_after(timeout: Duration) -> Option<Instant> {
     Instant::now().checked_add(timeout)
 }
 

@@ -4,8 +4,11 @@
 //! - `queue.rs`: queueing, parking, waking (P8), the list lock, timed unlink.
 //! - `wait_block.rs`: the wait block each queued thread keeps on its stack.
 //! - `lock_api_impl.rs`: `lock_api::RawRwLock`, `RawRwLockDowngrade`, `RawRwLockTimed`.
+//! - `lock_api_04.rs`: the same three traits of lock_api 0.4 (feature `lock_api_04`).
 //! - `model_api.rs`: loom-only twins of downgrade and the timed acquires.
 
+#[cfg(all(feature = "lock_api_04", not(pushlock_loom)))]
+mod lock_api_04;
 #[cfg(not(pushlock_loom))]
 mod lock_api_impl;
 #[cfg(pushlock_loom)]
