@@ -71,6 +71,29 @@ guard_lock!(
     |l| l.read(),
     l.write()
 );
+/// `parking_lot::RwLock` released with `unlock_fair` every time: the peer with the
+/// resource's direct hand-off (R7) semantics.
+pub struct ParkingLotFairAdapter(parking_lot::RwLock<Data>);
+
+impl BenchLock for ParkingLotFairAdapter {
+    const NAME: &'static str = "parking_lot(fair)";
+    fn new(data: Data) -> Self {
+        Self(parking_lot::RwLock::new(data))
+    }
+    fn read<R>(&self, f: impl FnOnce(&Data) -> R) -> R {
+        let guard = self.0.read();
+        let out = f(&guard);
+        parking_lot::RwLockReadGuard::unlock_fair(guard);
+        out
+    }
+    fn write<R>(&self, f: impl FnOnce(&mut Data) -> R) -> R {
+        let mut guard = self.0.write();
+        let out = f(&mut guard);
+        parking_lot::RwLockWriteGuard::unlock_fair(guard);
+        out
+    }
+}
+
 guard_lock!(
     UsyncAdapter,
     "usync",
@@ -191,6 +214,7 @@ pub fn all_lock_names() -> Vec<&'static str> {
         ResourceAdapter::NAME,
         StdAdapter::NAME,
         ParkingLotAdapter::NAME,
+        ParkingLotFairAdapter::NAME,
         UsyncAdapter::NAME,
         PthreadAdapter::NAME,
         ShardedAdapter::NAME,
@@ -225,6 +249,10 @@ macro_rules! with_lock {
             }
             n if n == ParkingLotAdapter::NAME => {
                 type $L = ParkingLotAdapter;
+                $body
+            }
+            n if n == ParkingLotFairAdapter::NAME => {
+                type $L = ParkingLotFairAdapter;
                 $body
             }
             n if n == UsyncAdapter::NAME => {
