@@ -119,23 +119,58 @@ guard_lock!(
     l.write()
 );
 
-/// glibc's `pthread_rwlock_t` with default attributes, boxed so it never moves.
-pub struct PthreadAdapter {
+/// glibc's `pthread_rwlock_t`, boxed so it never moves: with default attributes
+/// (`PREFER_WRITER = false`, reader-preferring) or with the kind
+/// `PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP` (`true`), glibc's writer-preferring
+/// rwlock, the peer to judge the push lock's writer preference (P3) against.
+pub struct PthreadRwLock<const PREFER_WRITER: bool> {
     lock: Box<UnsafeCell<libc::pthread_rwlock_t>>,
     data: UnsafeCell<Data>,
 }
 
+/// glibc's default (reader-preferring) rwlock.
+pub type PthreadAdapter = PthreadRwLock<false>;
+/// glibc's writer-preferring rwlock (`PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP`).
+pub type PthreadWriterAdapter = PthreadRwLock<true>;
+
+/// glibc's value of `PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP` (`<pthread.h>`; the
+/// libc crate does not export it for gnu targets).
+const PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP: libc::c_int = 2;
+
 // SAFETY: the data is only touched between pthread lock and unlock calls, and a
 // pthread rwlock may be used from any thread.
-unsafe impl Send for PthreadAdapter {}
+unsafe impl<const W: bool> Send for PthreadRwLock<W> {}
 // SAFETY: as above.
-unsafe impl Sync for PthreadAdapter {}
+unsafe impl<const W: bool> Sync for PthreadRwLock<W> {}
 
-impl BenchLock for PthreadAdapter {
-    const NAME: &'static str = "pthread_rwlock";
+impl<const PREFER_WRITER: bool> BenchLock for PthreadRwLock<PREFER_WRITER> {
+    const NAME: &'static str = if PREFER_WRITER {
+        "pthread_rwlock_writer"
+    } else {
+        "pthread_rwlock"
+    };
     fn new(data: Data) -> Self {
+        let lock = Box::new(UnsafeCell::new(libc::PTHREAD_RWLOCK_INITIALIZER));
+        if PREFER_WRITER {
+            let mut attr = std::mem::MaybeUninit::<libc::pthread_rwlockattr_t>::uninit();
+            // SAFETY: `attr` is initialised by the first call before the others use it,
+            // and destroyed after the lock was initialised with it; `lock` is pinned in
+            // its box and not yet in use.
+            unsafe {
+                assert_eq!(libc::pthread_rwlockattr_init(attr.as_mut_ptr()), 0);
+                assert_eq!(
+                    libc::pthread_rwlockattr_setkind_np(
+                        attr.as_mut_ptr(),
+                        PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,
+                    ),
+                    0
+                );
+                assert_eq!(libc::pthread_rwlock_init(lock.get(), attr.as_ptr()), 0);
+                libc::pthread_rwlockattr_destroy(attr.as_mut_ptr());
+            }
+        }
         Self {
-            lock: Box::new(UnsafeCell::new(libc::PTHREAD_RWLOCK_INITIALIZER)),
+            lock,
             data: UnsafeCell::new(data),
         }
     }
@@ -159,7 +194,7 @@ impl BenchLock for PthreadAdapter {
     }
 }
 
-impl Drop for PthreadAdapter {
+impl<const W: bool> Drop for PthreadRwLock<W> {
     fn drop(&mut self) {
         // SAFETY: no thread holds the lock any more (we own it).
         unsafe { libc::pthread_rwlock_destroy(self.lock.get()) };
@@ -217,6 +252,7 @@ pub fn all_lock_names() -> Vec<&'static str> {
         ParkingLotFairAdapter::NAME,
         UsyncAdapter::NAME,
         PthreadAdapter::NAME,
+        PthreadWriterAdapter::NAME,
         ShardedAdapter::NAME,
         SpinAdapter::NAME,
     ];
@@ -261,6 +297,10 @@ macro_rules! with_lock {
             }
             n if n == PthreadAdapter::NAME => {
                 type $L = PthreadAdapter;
+                $body
+            }
+            n if n == PthreadWriterAdapter::NAME => {
+                type $L = PthreadWriterAdapter;
                 $body
             }
             n if n == ShardedAdapter::NAME => {
