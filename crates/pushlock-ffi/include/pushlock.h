@@ -12,14 +12,42 @@
 #include <stdint.h>
 #include <stddef.h>
 
-// `KIRQL`: the simulated interrupt request level of the calling thread.
-typedef uint8_t KIRQL;
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `ULONG`.
+typedef uint32_t ULONG;
+#endif
 
-// `PKIRQL`.
-typedef KIRQL *PKIRQL;
-
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
 // `ULONG_PTR`: an unsigned integer as wide as a pointer.
 typedef uintptr_t ULONG_PTR;
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `PVOID`.
+typedef void *PVOID;
+#endif
+
+// A bug-check handler for `PushLockSetBugCheckHandler`: called with the code, the
+// four parameters, the stop screen as text (valid during the call) and the context
+// given at registration. Returning means "continue": the call that bug-checked
+// returns to its caller at once (`FALSE`, 0 or `STATUS_UNSUCCESSFUL`).
+typedef void (*PUSHLOCK_BUGCHECK_HANDLER)(ULONG BugCheckCode,
+                                          ULONG_PTR Parameter1,
+                                          ULONG_PTR Parameter2,
+                                          ULONG_PTR Parameter3,
+                                          ULONG_PTR Parameter4,
+                                          const char *StopText,
+                                          PVOID Context);
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `KIRQL`: the simulated interrupt request level of the calling thread.
+typedef uint8_t KIRQL;
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `PKIRQL`.
+typedef KIRQL *PKIRQL;
+#endif
 
 // `EX_PUSH_LOCK`: one machine word; initialize it with `FltInitializePushLock`.
 typedef ULONG_PTR EX_PUSH_LOCK;
@@ -27,11 +55,10 @@ typedef ULONG_PTR EX_PUSH_LOCK;
 // `PEX_PUSH_LOCK`.
 typedef EX_PUSH_LOCK *PEX_PUSH_LOCK;
 
-// `ULONG`.
-typedef uint32_t ULONG;
-
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
 // `NTSTATUS`.
 typedef int32_t NTSTATUS;
+#endif
 
 // `ERESOURCE`: opaque storage of the x64 size (0x68 bytes, 8-aligned) that C code
 // embeds by value and initializes with `ExInitializeResourceLite`.
@@ -43,33 +70,14 @@ typedef struct ERESOURCE {
 // `PERESOURCE`.
 typedef struct ERESOURCE *PERESOURCE;
 
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
 // `BOOLEAN`: 0 is `FALSE`, anything else `TRUE`.
 typedef uint8_t BOOLEAN;
+#endif
 
 // `ERESOURCE_THREAD`: the identity of a resource owner (a thread, or an owner pointer
 // whose two low bits are `11`).
 typedef ULONG_PTR ERESOURCE_THREAD;
-
-// `PVOID`.
-typedef void *PVOID;
-
-// `STATUS_SUCCESS`.
-#define STATUS_SUCCESS 0
-
-// `TRUE`.
-#define TRUE 1
-
-// `FALSE`.
-#define FALSE 0
-
-// `PASSIVE_LEVEL`.
-#define PASSIVE_LEVEL 0
-
-// `APC_LEVEL`.
-#define APC_LEVEL 1
-
-// `DISPATCH_LEVEL`.
-#define DISPATCH_LEVEL 2
 
 // `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 #define FLT_PUSH_LOCK_ENABLE_AUTO_BOOST 1
@@ -81,10 +89,70 @@ typedef void *PVOID;
 // here: the owner must be an owner pointer).
 #define FLAG_OWNER_POINTER_IS_THREAD 1
 
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `STATUS_SUCCESS`.
+#define STATUS_SUCCESS 0
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `STATUS_UNSUCCESSFUL`: what a call returns after the C bug-check handler
+// continued from a stop inside it.
+#define STATUS_UNSUCCESSFUL (NTSTATUS)3221225473u
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `TRUE`.
+#define TRUE 1
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `FALSE`.
+#define FALSE 0
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `PASSIVE_LEVEL`.
+#define PASSIVE_LEVEL 0
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `APC_LEVEL`.
+#define APC_LEVEL 1
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `DISPATCH_LEVEL`.
+#define DISPATCH_LEVEL 2
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
+// `PushLockSetBugCheckHandler`: every later bug check (misuse, a verifier stop) is
+// shown to `Handler` with `Context` instead of printing the stop screen and aborting.
+// When `Handler` returns, the call that bug-checked returns to its caller at once
+// without finishing (`FALSE`, 0, `STATUS_UNSUCCESSFUL` or nothing), so a C test can
+// check a misuse without forking. `NULL` restores the default: print and abort.
+//
+// The handler may run on any thread that bug-checks, and must not call back into
+// this library.
+void PushLockSetBugCheckHandler(PUSHLOCK_BUGCHECK_HANDLER Handler, PVOID Context);
+
+// `PushLockFormatLocks`: writes the `!locks` report (owned and waited-on locks,
+// owners, waiters, deadlock cycles) into `Buffer` as a NUL-terminated string,
+// truncated to `BufferLength - 1` bytes, like `snprintf`; returns the report's full
+// length without the NUL. With `BufferLength` 0 (`Buffer` may then be `NULL`) it only
+// returns the length.
+//
+// # Safety
+//
+// `Buffer` points to `BufferLength` writable bytes (or `BufferLength` is 0).
+uintptr_t PushLockFormatLocks(char *Buffer, uintptr_t BufferLength);
+
+// `PushLockPrintLocks`: prints the `!locks` report to standard output.
+void PushLockPrintLocks(void);
+
 // `KeEnterCriticalRegion`: disables normal kernel APCs for the calling thread.
 void KeEnterCriticalRegion(void);
 
@@ -305,227 +373,6 @@ void FltAcquireResourceShared(PERESOURCE Resource);
 //
 // `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 void FltReleaseResource(PERESOURCE Resource);
-
-// `FltInitializePushLock`: makes `PushLock` a free push lock.
-//
-// # Safety
-//
-// `PushLock` points to writable `EX_PUSH_LOCK` storage no other thread uses yet.
-void FltInitializePushLock(PEX_PUSH_LOCK PushLock);
-
-// `FltAcquirePushLockExclusive`: enters a critical region and acquires exclusive.
-//
-// # Safety
-//
-// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
-void FltAcquirePushLockExclusive(PEX_PUSH_LOCK PushLock);
-
-// `FltAcquirePushLockShared`: enters a critical region and acquires shared.
-//
-// # Safety
-//
-// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
-void FltAcquirePushLockShared(PEX_PUSH_LOCK PushLock);
-
-// `FltAcquirePushLockExclusiveEx`: as `FltAcquirePushLockExclusive`, with flags
-// (`FLT_PUSH_LOCK_*`; any other bit is bug check `0x152`).
-//
-// # Safety
-//
-// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
-void FltAcquirePushLockExclusiveEx(PEX_PUSH_LOCK PushLock, ULONG Flags);
-
-// `FltAcquirePushLockSharedEx`: as `FltAcquirePushLockShared`, with flags.
-//
-// # Safety
-//
-// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
-void FltAcquirePushLockSharedEx(PEX_PUSH_LOCK PushLock, ULONG Flags);
-
-// `FltReleasePushLock`: releases either mode and leaves the critical region.
-//
-// # Safety
-//
-// The calling thread holds `PushLock` through one of the `FltAcquirePushLock…` calls.
-void FltReleasePushLock(PEX_PUSH_LOCK PushLock);
-
-// `FltDeletePushLock`: frees nothing (SPEC P10); afterwards the storage may be reused.
-//
-// # Safety
-//
-// `PushLock` was initialized by `FltInitializePushLock`.
-void FltDeletePushLock(PEX_PUSH_LOCK PushLock);
-
-// `ExInitializeResourceLite`: makes the storage a free resource.
-//
-// # Safety
-//
-// `Resource` points to writable `ERESOURCE` storage that no thread uses as a live
-// resource.
-NTSTATUS ExInitializeResourceLite(PERESOURCE Resource);
-
-// `ExDeleteResourceLite`: bug-checks if the resource is owned or waited on;
-// afterwards every call on it is a bug check until it is initialized again.
-//
-// # Safety
-//
-// `Resource` points to `ERESOURCE` storage.
-NTSTATUS ExDeleteResourceLite(PERESOURCE Resource);
-
-// `ExReinitializeResourceLite`: resets an idle resource.
-//
-// # Safety
-//
-// `Resource` points to `ERESOURCE` storage.
-NTSTATUS ExReinitializeResourceLite(PERESOURCE Resource);
-
-// `ExAcquireResourceExclusiveLite`: exclusive, recursive; `Wait = FALSE` never blocks.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait);
-
-// `ExAcquireResourceSharedLite`: shared (an exclusive owner gets one more recursion);
-// `Wait = FALSE` never blocks.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-BOOLEAN ExAcquireResourceSharedLite(PERESOURCE Resource, BOOLEAN Wait);
-
-// `ExAcquireSharedStarveExclusive`: shared, ignoring exclusive waiters.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-BOOLEAN ExAcquireSharedStarveExclusive(PERESOURCE Resource, BOOLEAN Wait);
-
-// `ExAcquireSharedWaitForExclusive`: shared, yielding to exclusive waiters even when
-// the caller already owns it shared.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE Resource, BOOLEAN Wait);
-
-// `ExReleaseResourceLite`: releases one acquisition of the calling thread (bug check
-// `0xE3` if it owns none).
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void ExReleaseResourceLite(PERESOURCE Resource);
-
-// `ExReleaseResourceForThreadLite`: releases one acquisition of `ResourceThreadId`
-// (a thread from `ExGetCurrentResourceThread`, or an owner pointer), from any thread.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD ResourceThreadId);
-
-// `ExConvertExclusiveToSharedLite`: keeps shared access and lets shared waiters in.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void ExConvertExclusiveToSharedLite(PERESOURCE Resource);
-
-// `ExIsResourceAcquiredExclusiveLite`: whether the calling thread owns it exclusive.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource);
-
-// `ExIsResourceAcquiredSharedLite`: how many times the calling thread owns it (an
-// exclusive ownership counts).
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-ULONG ExIsResourceAcquiredSharedLite(PERESOURCE Resource);
-
-// `ExGetExclusiveWaiterCount`.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-ULONG ExGetExclusiveWaiterCount(PERESOURCE Resource);
-
-// `ExGetSharedWaiterCount`.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-ULONG ExGetSharedWaiterCount(PERESOURCE Resource);
-
-// `ExSetResourceOwnerPointer`: the calling thread's ownership becomes
-// `OwnerPointer`'s (its two low bits must be `11`); only
-// `ExReleaseResourceForThreadLite` naming it releases it afterwards.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void ExSetResourceOwnerPointer(PERESOURCE Resource, PVOID OwnerPointer);
-
-// `ExSetResourceOwnerPointerEx`: as `ExSetResourceOwnerPointer`; `Flags` must be 0
-// (`FLAG_OWNER_POINTER_IS_THREAD` is not supported: bug check `0xC4` / `0xF004`).
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void ExSetResourceOwnerPointerEx(PERESOURCE Resource, PVOID OwnerPointer, ULONG Flags);
-
-// `ExGetCurrentResourceThread`: the calling thread's owner identity.
-ERESOURCE_THREAD ExGetCurrentResourceThread(void);
-
-// `FltAcquireResourceExclusive`: enters a critical region and acquires exclusive.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void FltAcquireResourceExclusive(PERESOURCE Resource);
-
-// `FltAcquireResourceShared`: enters a critical region and acquires shared.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void FltAcquireResourceShared(PERESOURCE Resource);
-
-// `FltReleaseResource`: releases and leaves the critical region.
-//
-// # Safety
-//
-// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
-void FltReleaseResource(PERESOURCE Resource);
-
-// `KeEnterCriticalRegion`: disables normal kernel APCs for the calling thread.
-void KeEnterCriticalRegion(void);
-
-// `KeLeaveCriticalRegion`: a leave without an enter is bug check `0xC4` / `0x3E`.
-void KeLeaveCriticalRegion(void);
-
-// `FsRtlEnterFileSystem`: the same as `KeEnterCriticalRegion`.
-void FsRtlEnterFileSystem(void);
-
-// `FsRtlExitFileSystem`: the same as `KeLeaveCriticalRegion`.
-void FsRtlExitFileSystem(void);
-
-// `KeGetCurrentIrql`.
-KIRQL KeGetCurrentIrql(void);
-
-// `KeRaiseIrql`: raises to `NewIrql` and stores the previous level in `*OldIrql`.
-//
-// # Safety
-//
-// `OldIrql` points to a writable `KIRQL`.
-void KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
-
-// `KeLowerIrql`: back to `NewIrql` (the value `KeRaiseIrql` returned).
-void KeLowerIrql(KIRQL NewIrql);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -3,40 +3,50 @@
 
 use pushlock::thread::{self, Irql};
 
-use crate::stop::{enter, install_abort_handler};
+use crate::stop::{enter, guarded, install_abort_handler};
 use crate::types::{KIRQL, PKIRQL};
 
 /// `KeEnterCriticalRegion`: disables normal kernel APCs for the calling thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn KeEnterCriticalRegion() {
-    install_abort_handler();
-    thread::enter_critical_region();
+    guarded(|| {
+        install_abort_handler();
+        thread::enter_critical_region();
+    })
 }
 
 /// `KeLeaveCriticalRegion`: a leave without an enter is bug check `0xC4` / `0x3E`.
 #[unsafe(no_mangle)]
 pub extern "C" fn KeLeaveCriticalRegion() {
-    install_abort_handler();
-    thread::leave_critical_region();
+    guarded(|| {
+        install_abort_handler();
+        thread::leave_critical_region();
+    })
 }
 
 /// `FsRtlEnterFileSystem`: the same as `KeEnterCriticalRegion`.
 #[unsafe(no_mangle)]
 pub extern "C" fn FsRtlEnterFileSystem() {
-    KeEnterCriticalRegion();
+    guarded(|| {
+        KeEnterCriticalRegion();
+    })
 }
 
 /// `FsRtlExitFileSystem`: the same as `KeLeaveCriticalRegion`.
 #[unsafe(no_mangle)]
 pub extern "C" fn FsRtlExitFileSystem() {
-    KeLeaveCriticalRegion();
+    guarded(|| {
+        KeLeaveCriticalRegion();
+    })
 }
 
 /// `KeGetCurrentIrql`.
 #[unsafe(no_mangle)]
 pub extern "C" fn KeGetCurrentIrql() -> KIRQL {
-    install_abort_handler();
-    thread::current_irql().0
+    guarded(|| {
+        install_abort_handler();
+        thread::current_irql().0
+    })
 }
 
 /// `KeRaiseIrql`: raises to `NewIrql` and stores the previous level in `*OldIrql`.
@@ -46,15 +56,19 @@ pub extern "C" fn KeGetCurrentIrql() -> KIRQL {
 /// `OldIrql` points to a writable `KIRQL`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn KeRaiseIrql(NewIrql: KIRQL, OldIrql: PKIRQL) {
-    let old_irql = enter(OldIrql, "KeRaiseIrql");
-    let old = thread::raise_irql(Irql(NewIrql));
-    // SAFETY: non-null (checked by `enter`) and writable (this fn's contract).
-    unsafe { old_irql.write(old.0) };
+    guarded(|| {
+        let old_irql = enter(OldIrql, "KeRaiseIrql");
+        let old = thread::raise_irql(Irql(NewIrql));
+        // SAFETY: non-null (checked by `enter`) and writable (this fn's contract).
+        unsafe { old_irql.write(old.0) };
+    })
 }
 
 /// `KeLowerIrql`: back to `NewIrql` (the value `KeRaiseIrql` returned).
 #[unsafe(no_mangle)]
 pub extern "C" fn KeLowerIrql(NewIrql: KIRQL) {
-    install_abort_handler();
-    thread::lower_irql(Irql(NewIrql));
+    guarded(|| {
+        install_abort_handler();
+        thread::lower_irql(Irql(NewIrql));
+    })
 }

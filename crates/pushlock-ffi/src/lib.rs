@@ -27,6 +27,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_snake_case, non_camel_case_types)]
 
+mod diagnostics;
 mod irql;
 mod push_lock;
 mod resource;
@@ -35,6 +36,7 @@ mod stop;
 mod stress;
 mod types;
 
+pub use diagnostics::*;
 pub use irql::*;
 pub use push_lock::*;
 pub use resource::*;

@@ -3,7 +3,7 @@
 
 use pushlock::{RawPushLock, flt};
 
-use crate::stop::enter;
+use crate::stop::{enter, guarded};
 use crate::types::{PEX_PUSH_LOCK, ULONG};
 
 /// Turns the caller's `EX_PUSH_LOCK` storage into the core's lock.
@@ -27,10 +27,12 @@ unsafe fn push_lock<'a>(lock: PEX_PUSH_LOCK, function: &'static str) -> &'a RawP
 /// `PushLock` points to writable `EX_PUSH_LOCK` storage no other thread uses yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltInitializePushLock(PushLock: PEX_PUSH_LOCK) {
-    let lock = enter(PushLock, "FltInitializePushLock");
-    // SAFETY: non-null, aligned storage the caller owns exclusively (contract above);
-    // `RawPushLock` has the size and alignment of `EX_PUSH_LOCK`.
-    unsafe { (lock as *mut RawPushLock).write(RawPushLock::new()) };
+    guarded(|| {
+        let lock = enter(PushLock, "FltInitializePushLock");
+        // SAFETY: non-null, aligned storage the caller owns exclusively (contract above);
+        // `RawPushLock` has the size and alignment of `EX_PUSH_LOCK`.
+        unsafe { (lock as *mut RawPushLock).write(RawPushLock::new()) };
+    })
 }
 
 /// `FltAcquirePushLockExclusive`: enters a critical region and acquires exclusive.
@@ -40,8 +42,12 @@ pub unsafe extern "C" fn FltInitializePushLock(PushLock: PEX_PUSH_LOCK) {
 /// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquirePushLockExclusive(PushLock: PEX_PUSH_LOCK) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    flt::acquire_push_lock_exclusive(unsafe { push_lock(PushLock, "FltAcquirePushLockExclusive") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        flt::acquire_push_lock_exclusive(unsafe {
+            push_lock(PushLock, "FltAcquirePushLockExclusive")
+        });
+    })
 }
 
 /// `FltAcquirePushLockShared`: enters a critical region and acquires shared.
@@ -51,8 +57,10 @@ pub unsafe extern "C" fn FltAcquirePushLockExclusive(PushLock: PEX_PUSH_LOCK) {
 /// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquirePushLockShared(PushLock: PEX_PUSH_LOCK) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    flt::acquire_push_lock_shared(unsafe { push_lock(PushLock, "FltAcquirePushLockShared") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        flt::acquire_push_lock_shared(unsafe { push_lock(PushLock, "FltAcquirePushLockShared") });
+    })
 }
 
 /// `FltAcquirePushLockExclusiveEx`: as `FltAcquirePushLockExclusive`, with flags
@@ -63,9 +71,11 @@ pub unsafe extern "C" fn FltAcquirePushLockShared(PushLock: PEX_PUSH_LOCK) {
 /// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquirePushLockExclusiveEx(PushLock: PEX_PUSH_LOCK, Flags: ULONG) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    let lock = unsafe { push_lock(PushLock, "FltAcquirePushLockExclusiveEx") };
-    flt::acquire_push_lock_exclusive_ex(lock, Flags);
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        let lock = unsafe { push_lock(PushLock, "FltAcquirePushLockExclusiveEx") };
+        flt::acquire_push_lock_exclusive_ex(lock, Flags);
+    })
 }
 
 /// `FltAcquirePushLockSharedEx`: as `FltAcquirePushLockShared`, with flags.
@@ -75,9 +85,11 @@ pub unsafe extern "C" fn FltAcquirePushLockExclusiveEx(PushLock: PEX_PUSH_LOCK, 
 /// `PushLock` was initialized by `FltInitializePushLock` and not deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquirePushLockSharedEx(PushLock: PEX_PUSH_LOCK, Flags: ULONG) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    let lock = unsafe { push_lock(PushLock, "FltAcquirePushLockSharedEx") };
-    flt::acquire_push_lock_shared_ex(lock, Flags);
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        let lock = unsafe { push_lock(PushLock, "FltAcquirePushLockSharedEx") };
+        flt::acquire_push_lock_shared_ex(lock, Flags);
+    })
 }
 
 /// `FltReleasePushLock`: releases either mode and leaves the critical region.
@@ -87,10 +99,12 @@ pub unsafe extern "C" fn FltAcquirePushLockSharedEx(PushLock: PEX_PUSH_LOCK, Fla
 /// The calling thread holds `PushLock` through one of the `FltAcquirePushLock…` calls.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltReleasePushLock(PushLock: PEX_PUSH_LOCK) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    let lock = unsafe { push_lock(PushLock, "FltReleasePushLock") };
-    // SAFETY: the calling thread holds the lock (this fn's contract).
-    unsafe { flt::release_push_lock(lock) };
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        let lock = unsafe { push_lock(PushLock, "FltReleasePushLock") };
+        // SAFETY: the calling thread holds the lock (this fn's contract).
+        unsafe { flt::release_push_lock(lock) };
+    })
 }
 
 /// `FltDeletePushLock`: frees nothing (SPEC P10); afterwards the storage may be reused.
@@ -100,6 +114,8 @@ pub unsafe extern "C" fn FltReleasePushLock(PushLock: PEX_PUSH_LOCK) {
 /// `PushLock` was initialized by `FltInitializePushLock`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltDeletePushLock(PushLock: PEX_PUSH_LOCK) {
-    // SAFETY: the caller's contract is `push_lock`'s.
-    flt::delete_push_lock(unsafe { push_lock(PushLock, "FltDeletePushLock") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        flt::delete_push_lock(unsafe { push_lock(PushLock, "FltDeletePushLock") });
+    })
 }

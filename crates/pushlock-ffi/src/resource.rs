@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use pushlock::{OwnerPointer, Resource, flt};
 
 use crate::stop::{
-    BAD_OWNER_FLAGS, BAD_OWNER_POINTER, DELETED_RESOURCE, UNINITIALIZED_RESOURCE, enter, stop,
+    BAD_OWNER_FLAGS, BAD_OWNER_POINTER, DELETED_RESOURCE, UNINITIALIZED_RESOURCE, enter, guarded,
+    stop,
 };
 use crate::types::{
     BOOLEAN, ERESOURCE, ERESOURCE_THREAD, FALSE, NTSTATUS, PERESOURCE, PVOID, STATUS_SUCCESS, TRUE,
@@ -117,13 +118,15 @@ fn boolean(value: bool) -> BOOLEAN {
 /// resource.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExInitializeResourceLite(Resource: PERESOURCE) -> NTSTATUS {
-    let storage = enter(Resource, "ExInitializeResourceLite");
-    // SAFETY: non-null, writable, 8-aligned storage large enough for a `Resource`
-    // (contract + asserts); nobody uses it as a live resource, so no reference to the
-    // old contents exists.
-    unsafe { (storage as *mut Resource).write(pushlock::Resource::new()) };
-    write_signature(storage, LIVE);
-    STATUS_SUCCESS
+    guarded(|| {
+        let storage = enter(Resource, "ExInitializeResourceLite");
+        // SAFETY: non-null, writable, 8-aligned storage large enough for a `Resource`
+        // (contract + asserts); nobody uses it as a live resource, so no reference to the
+        // old contents exists.
+        unsafe { (storage as *mut Resource).write(pushlock::Resource::new()) };
+        write_signature(storage, LIVE);
+        STATUS_SUCCESS
+    })
 }
 
 /// `ExDeleteResourceLite`: bug-checks if the resource is owned or waited on;
@@ -134,14 +137,16 @@ pub unsafe extern "C" fn ExInitializeResourceLite(Resource: PERESOURCE) -> NTSTA
 /// `Resource` points to `ERESOURCE` storage.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExDeleteResourceLite(Resource: PERESOURCE) -> NTSTATUS {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExDeleteResourceLite") };
-    resource.delete_lite();
-    write_signature(Resource, DELETED);
-    // SAFETY: the resource is idle (delete_lite bug-checks otherwise) and now marked
-    // deleted, so no later call forms a reference to it.
-    unsafe { core::ptr::drop_in_place(Resource as *mut pushlock::Resource) };
-    STATUS_SUCCESS
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExDeleteResourceLite") };
+        resource.delete_lite();
+        write_signature(Resource, DELETED);
+        // SAFETY: the resource is idle (delete_lite bug-checks otherwise) and now marked
+        // deleted, so no later call forms a reference to it.
+        unsafe { core::ptr::drop_in_place(Resource as *mut pushlock::Resource) };
+        STATUS_SUCCESS
+    })
 }
 
 /// `ExReinitializeResourceLite`: resets an idle resource.
@@ -151,9 +156,11 @@ pub unsafe extern "C" fn ExDeleteResourceLite(Resource: PERESOURCE) -> NTSTATUS 
 /// `Resource` points to `ERESOURCE` storage.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExReinitializeResourceLite(Resource: PERESOURCE) -> NTSTATUS {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExReinitializeResourceLite") }.reinitialize();
-    STATUS_SUCCESS
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExReinitializeResourceLite") }.reinitialize();
+        STATUS_SUCCESS
+    })
 }
 
 /// `ExAcquireResourceExclusiveLite`: exclusive, recursive; `Wait = FALSE` never blocks.
@@ -166,9 +173,11 @@ pub unsafe extern "C" fn ExAcquireResourceExclusiveLite(
     Resource: PERESOURCE,
     Wait: BOOLEAN,
 ) -> BOOLEAN {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExAcquireResourceExclusiveLite") };
-    boolean(resource.acquire_exclusive_lite(Wait != FALSE))
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExAcquireResourceExclusiveLite") };
+        boolean(resource.acquire_exclusive_lite(Wait != FALSE))
+    })
 }
 
 /// `ExAcquireResourceSharedLite`: shared (an exclusive owner gets one more recursion);
@@ -182,9 +191,11 @@ pub unsafe extern "C" fn ExAcquireResourceSharedLite(
     Resource: PERESOURCE,
     Wait: BOOLEAN,
 ) -> BOOLEAN {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExAcquireResourceSharedLite") };
-    boolean(resource.acquire_shared_lite(Wait != FALSE))
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExAcquireResourceSharedLite") };
+        boolean(resource.acquire_shared_lite(Wait != FALSE))
+    })
 }
 
 /// `ExAcquireSharedStarveExclusive`: shared, ignoring exclusive waiters.
@@ -197,9 +208,11 @@ pub unsafe extern "C" fn ExAcquireSharedStarveExclusive(
     Resource: PERESOURCE,
     Wait: BOOLEAN,
 ) -> BOOLEAN {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExAcquireSharedStarveExclusive") };
-    boolean(resource.acquire_shared_starve_exclusive_lite(Wait != FALSE))
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExAcquireSharedStarveExclusive") };
+        boolean(resource.acquire_shared_starve_exclusive_lite(Wait != FALSE))
+    })
 }
 
 /// `ExAcquireSharedWaitForExclusive`: shared, yielding to exclusive waiters even when
@@ -213,9 +226,11 @@ pub unsafe extern "C" fn ExAcquireSharedWaitForExclusive(
     Resource: PERESOURCE,
     Wait: BOOLEAN,
 ) -> BOOLEAN {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExAcquireSharedWaitForExclusive") };
-    boolean(resource.acquire_shared_wait_for_exclusive_lite(Wait != FALSE))
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExAcquireSharedWaitForExclusive") };
+        boolean(resource.acquire_shared_wait_for_exclusive_lite(Wait != FALSE))
+    })
 }
 
 /// `ExReleaseResourceLite`: releases one acquisition of the calling thread (bug check
@@ -226,8 +241,10 @@ pub unsafe extern "C" fn ExAcquireSharedWaitForExclusive(
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExReleaseResourceLite(Resource: PERESOURCE) {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExReleaseResourceLite") }.release_lite();
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExReleaseResourceLite") }.release_lite();
+    })
 }
 
 /// `ExReleaseResourceForThreadLite`: releases one acquisition of `ResourceThreadId`
@@ -241,9 +258,11 @@ pub unsafe extern "C" fn ExReleaseResourceForThreadLite(
     Resource: PERESOURCE,
     ResourceThreadId: ERESOURCE_THREAD,
 ) {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExReleaseResourceForThreadLite") }
-        .release_for_thread_lite(ResourceThreadId);
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExReleaseResourceForThreadLite") }
+            .release_for_thread_lite(ResourceThreadId);
+    })
 }
 
 /// `ExConvertExclusiveToSharedLite`: keeps shared access and lets shared waiters in.
@@ -253,8 +272,11 @@ pub unsafe extern "C" fn ExReleaseResourceForThreadLite(
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExConvertExclusiveToSharedLite(Resource: PERESOURCE) {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExConvertExclusiveToSharedLite") }.convert_exclusive_to_shared_lite();
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExConvertExclusiveToSharedLite") }
+            .convert_exclusive_to_shared_lite();
+    })
 }
 
 /// `ExIsResourceAcquiredExclusiveLite`: whether the calling thread owns it exclusive.
@@ -264,8 +286,12 @@ pub unsafe extern "C" fn ExConvertExclusiveToSharedLite(Resource: PERESOURCE) {
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExIsResourceAcquiredExclusiveLite(Resource: PERESOURCE) -> BOOLEAN {
-    // SAFETY: the caller's contract is `live`'s.
-    boolean(unsafe { live(Resource, "ExIsResourceAcquiredExclusiveLite") }.is_acquired_exclusive())
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        boolean(
+            unsafe { live(Resource, "ExIsResourceAcquiredExclusiveLite") }.is_acquired_exclusive(),
+        )
+    })
 }
 
 /// `ExIsResourceAcquiredSharedLite`: how many times the calling thread owns it (an
@@ -276,8 +302,10 @@ pub unsafe extern "C" fn ExIsResourceAcquiredExclusiveLite(Resource: PERESOURCE)
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExIsResourceAcquiredSharedLite(Resource: PERESOURCE) -> ULONG {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExIsResourceAcquiredSharedLite") }.shared_count()
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExIsResourceAcquiredSharedLite") }.shared_count()
+    })
 }
 
 /// `ExGetExclusiveWaiterCount`.
@@ -287,8 +315,10 @@ pub unsafe extern "C" fn ExIsResourceAcquiredSharedLite(Resource: PERESOURCE) ->
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExGetExclusiveWaiterCount(Resource: PERESOURCE) -> ULONG {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExGetExclusiveWaiterCount") }.exclusive_waiters()
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExGetExclusiveWaiterCount") }.exclusive_waiters()
+    })
 }
 
 /// `ExGetSharedWaiterCount`.
@@ -298,8 +328,10 @@ pub unsafe extern "C" fn ExGetExclusiveWaiterCount(Resource: PERESOURCE) -> ULON
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExGetSharedWaiterCount(Resource: PERESOURCE) -> ULONG {
-    // SAFETY: the caller's contract is `live`'s.
-    unsafe { live(Resource, "ExGetSharedWaiterCount") }.shared_waiters()
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        unsafe { live(Resource, "ExGetSharedWaiterCount") }.shared_waiters()
+    })
 }
 
 /// `ExSetResourceOwnerPointer`: the calling thread's ownership becomes
@@ -311,9 +343,11 @@ pub unsafe extern "C" fn ExGetSharedWaiterCount(Resource: PERESOURCE) -> ULONG {
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ExSetResourceOwnerPointer(Resource: PERESOURCE, OwnerPointer: PVOID) {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExSetResourceOwnerPointer") };
-    resource.set_owner_pointer_lite(owner_pointer(Resource, OwnerPointer));
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExSetResourceOwnerPointer") };
+        resource.set_owner_pointer_lite(owner_pointer(Resource, OwnerPointer));
+    })
 }
 
 /// `ExSetResourceOwnerPointerEx`: as `ExSetResourceOwnerPointer`; `Flags` must be 0
@@ -328,17 +362,19 @@ pub unsafe extern "C" fn ExSetResourceOwnerPointerEx(
     OwnerPointer: PVOID,
     Flags: ULONG,
 ) {
-    // SAFETY: the caller's contract is `live`'s.
-    let resource = unsafe { live(Resource, "ExSetResourceOwnerPointerEx") };
-    if Flags != 0 {
-        stop(
-            BAD_OWNER_FLAGS,
-            Resource as usize,
-            Flags as usize,
-            format!("ExSetResourceOwnerPointerEx: unsupported flags {Flags:#x}"),
-        );
-    }
-    resource.set_owner_pointer_lite(owner_pointer(Resource, OwnerPointer));
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        let resource = unsafe { live(Resource, "ExSetResourceOwnerPointerEx") };
+        if Flags != 0 {
+            stop(
+                BAD_OWNER_FLAGS,
+                Resource as usize,
+                Flags as usize,
+                format!("ExSetResourceOwnerPointerEx: unsupported flags {Flags:#x}"),
+            );
+        }
+        resource.set_owner_pointer_lite(owner_pointer(Resource, OwnerPointer));
+    })
 }
 
 fn owner_pointer(resource: PERESOURCE, pointer: PVOID) -> OwnerPointer {
@@ -355,7 +391,7 @@ fn owner_pointer(resource: PERESOURCE, pointer: PVOID) -> OwnerPointer {
 /// `ExGetCurrentResourceThread`: the calling thread's owner identity.
 #[unsafe(no_mangle)]
 pub extern "C" fn ExGetCurrentResourceThread() -> ERESOURCE_THREAD {
-    pushlock::current_resource_thread()
+    guarded(pushlock::current_resource_thread)
 }
 
 /// `FltAcquireResourceExclusive`: enters a critical region and acquires exclusive.
@@ -365,8 +401,10 @@ pub extern "C" fn ExGetCurrentResourceThread() -> ERESOURCE_THREAD {
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquireResourceExclusive(Resource: PERESOURCE) {
-    // SAFETY: the caller's contract is `live`'s.
-    flt::acquire_resource_exclusive(unsafe { live(Resource, "FltAcquireResourceExclusive") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        flt::acquire_resource_exclusive(unsafe { live(Resource, "FltAcquireResourceExclusive") });
+    })
 }
 
 /// `FltAcquireResourceShared`: enters a critical region and acquires shared.
@@ -376,8 +414,10 @@ pub unsafe extern "C" fn FltAcquireResourceExclusive(Resource: PERESOURCE) {
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltAcquireResourceShared(Resource: PERESOURCE) {
-    // SAFETY: the caller's contract is `live`'s.
-    flt::acquire_resource_shared(unsafe { live(Resource, "FltAcquireResourceShared") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        flt::acquire_resource_shared(unsafe { live(Resource, "FltAcquireResourceShared") });
+    })
 }
 
 /// `FltReleaseResource`: releases and leaves the critical region.
@@ -387,6 +427,8 @@ pub unsafe extern "C" fn FltAcquireResourceShared(Resource: PERESOURCE) {
 /// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn FltReleaseResource(Resource: PERESOURCE) {
-    // SAFETY: the caller's contract is `live`'s.
-    flt::release_resource(unsafe { live(Resource, "FltReleaseResource") });
+    guarded(|| {
+        // SAFETY: the caller's contract is `live`'s.
+        flt::release_resource(unsafe { live(Resource, "FltReleaseResource") });
+    })
 }

@@ -1,19 +1,50 @@
 //! The kernel's C types, as `ntdef.h` / `wdm.h` spell them.
+//!
+//! The `ntdef.h` / `wdm.h` basics (`BOOLEAN`, `ULONG`, `ULONG_PTR`, `NTSTATUS`, `PVOID`,
+//! `KIRQL`, `PKIRQL`, `TRUE`, `FALSE`, `STATUS_SUCCESS`, `STATUS_UNSUCCESSFUL` and the
+//! IRQL levels) sit in [`ntdef`], which the header wraps in
+//! `#if !defined(PUSHLOCK_NO_KERNEL_TYPES)`: a C file whose own test shim or WDK-like
+//! header already has them defines `PUSHLOCK_NO_KERNEL_TYPES` before including
+//! `pushlock.h`. (The Rust cfg `pushlock_no_kernel_types` only names that macro for
+//! cbindgen; a Rust build never sets it.)
 
-/// `BOOLEAN`: 0 is `FALSE`, anything else `TRUE`.
-pub type BOOLEAN = u8;
-/// `ULONG`.
-pub type ULONG = u32;
-/// `ULONG_PTR`: an unsigned integer as wide as a pointer.
-pub type ULONG_PTR = usize;
-/// `NTSTATUS`.
-pub type NTSTATUS = i32;
-/// `KIRQL`: the simulated interrupt request level of the calling thread.
-pub type KIRQL = u8;
-/// `PKIRQL`.
-pub type PKIRQL = *mut KIRQL;
-/// `PVOID`.
-pub type PVOID = *mut core::ffi::c_void;
+pub use ntdef::*;
+
+/// The `ntdef.h` / `wdm.h` basics, guarded in C by `PUSHLOCK_NO_KERNEL_TYPES`.
+#[cfg(not(pushlock_no_kernel_types))]
+mod ntdef {
+    /// `BOOLEAN`: 0 is `FALSE`, anything else `TRUE`.
+    pub type BOOLEAN = u8;
+    /// `ULONG`.
+    pub type ULONG = u32;
+    /// `ULONG_PTR`: an unsigned integer as wide as a pointer.
+    pub type ULONG_PTR = usize;
+    /// `NTSTATUS`.
+    pub type NTSTATUS = i32;
+    /// `KIRQL`: the simulated interrupt request level of the calling thread.
+    pub type KIRQL = u8;
+    /// `PKIRQL`.
+    pub type PKIRQL = *mut KIRQL;
+    /// `PVOID`.
+    pub type PVOID = *mut core::ffi::c_void;
+
+    /// `STATUS_SUCCESS`.
+    pub const STATUS_SUCCESS: NTSTATUS = 0;
+    /// `STATUS_UNSUCCESSFUL`: what a call returns after the C bug-check handler
+    /// continued from a stop inside it.
+    pub const STATUS_UNSUCCESSFUL: NTSTATUS = 0xC000_0001_u32 as NTSTATUS;
+    /// `TRUE`.
+    pub const TRUE: BOOLEAN = 1;
+    /// `FALSE`.
+    pub const FALSE: BOOLEAN = 0;
+    /// `PASSIVE_LEVEL`.
+    pub const PASSIVE_LEVEL: KIRQL = 0;
+    /// `APC_LEVEL`.
+    pub const APC_LEVEL: KIRQL = 1;
+    /// `DISPATCH_LEVEL`.
+    pub const DISPATCH_LEVEL: KIRQL = 2;
+}
+
 /// `ERESOURCE_THREAD`: the identity of a resource owner (a thread, or an owner pointer
 /// whose two low bits are `11`).
 pub type ERESOURCE_THREAD = ULONG_PTR;
@@ -22,18 +53,6 @@ pub type EX_PUSH_LOCK = ULONG_PTR;
 /// `PEX_PUSH_LOCK`.
 pub type PEX_PUSH_LOCK = *mut EX_PUSH_LOCK;
 
-/// `STATUS_SUCCESS`.
-pub const STATUS_SUCCESS: NTSTATUS = 0;
-/// `TRUE`.
-pub const TRUE: BOOLEAN = 1;
-/// `FALSE`.
-pub const FALSE: BOOLEAN = 0;
-/// `PASSIVE_LEVEL`.
-pub const PASSIVE_LEVEL: KIRQL = 0;
-/// `APC_LEVEL`.
-pub const APC_LEVEL: KIRQL = 1;
-/// `DISPATCH_LEVEL`.
-pub const DISPATCH_LEVEL: KIRQL = 2;
 /// `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 pub const FLT_PUSH_LOCK_ENABLE_AUTO_BOOST: ULONG = 1;
 /// `FLT_PUSH_LOCK_DISABLE_AUTO_BOOST`.
@@ -41,6 +60,22 @@ pub const FLT_PUSH_LOCK_DISABLE_AUTO_BOOST: ULONG = 2;
 /// `FLAG_OWNER_POINTER_IS_THREAD` for `ExSetResourceOwnerPointerEx` (not supported
 /// here: the owner must be an owner pointer).
 pub const FLAG_OWNER_POINTER_IS_THREAD: ULONG = 1;
+
+/// A bug-check handler for `PushLockSetBugCheckHandler`: called with the code, the
+/// four parameters, the stop screen as text (valid during the call) and the context
+/// given at registration. Returning means "continue": the call that bug-checked
+/// returns to its caller at once (`FALSE`, 0 or `STATUS_UNSUCCESSFUL`).
+pub type PUSHLOCK_BUGCHECK_HANDLER = Option<
+    unsafe extern "C" fn(
+        BugCheckCode: ULONG,
+        Parameter1: ULONG_PTR,
+        Parameter2: ULONG_PTR,
+        Parameter3: ULONG_PTR,
+        Parameter4: ULONG_PTR,
+        StopText: *const core::ffi::c_char,
+        Context: PVOID,
+    ),
+>;
 
 /// `ERESOURCE`: opaque storage of the x64 size (0x68 bytes, 8-aligned) that C code
 /// embeds by value and initializes with `ExInitializeResourceLite`.

@@ -34,14 +34,27 @@ fn out_dir() -> &'static PathBuf {
     })
 }
 
-/// Compiles `tests/c/<source>` with `compiler` and `flags`, linked against the static
-/// library; returns the executable.
+/// Compiles `tests/c/<source>` with `compiler` and `flags` (warnings are errors,
+/// `-Wredundant-decls` included), linked against the static library; returns the
+/// executable.
 fn build(compiler: &str, source: &str, flags: &[&str]) -> PathBuf {
-    let exe = out_dir().join(source.replace('.', "_"));
+    let (exe, output) = compile(compiler, source, flags);
+    assert!(
+        output.status.success(),
+        "{compiler} {source} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+/// Runs the compiler as `build` does and returns its output, success or not.
+fn compile(compiler: &str, source: &str, flags: &[&str]) -> (PathBuf, Output) {
+    let exe = out_dir().join(format!("{}{}", source.replace('.', "_"), flags.concat()));
     let output = Command::new(compiler)
         .args(flags)
         .arg("-Wall")
         .arg("-Wextra")
+        .arg("-Wredundant-decls")
         .arg("-Werror")
         .arg("-I")
         .arg(crate_dir().join("include"))
@@ -52,12 +65,7 @@ fn build(compiler: &str, source: &str, flags: &[&str]) -> PathBuf {
         .args(["-lpthread", "-ldl", "-lm"])
         .output()
         .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}"));
-    assert!(
-        output.status.success(),
-        "{compiler} {source} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    exe
+    (exe, output)
 }
 
 fn misuse_program() -> &'static PathBuf {
@@ -108,6 +116,50 @@ fn c1_header_compiles_as_c99() {
 #[test]
 fn c1_header_compiles_as_cpp() {
     build("c++", "header_cpp.cpp", &["-std=c++17"]);
+}
+
+#[test]
+fn c1_header_with_predefined_kernel_types_compiles_and_runs() {
+    let exe = build("cc", "kernel_types_shim.c", &["-std=c99", "-pedantic"]);
+    let output = run(&exe, &[]);
+    assert!(output.status.success(), "{output:?}");
+    let exe = build("c++", "kernel_types_shim.cpp", &["-std=c++17"]);
+    assert!(run(&exe, &[]).status.success());
+}
+
+#[test]
+fn c1_without_the_opt_out_the_shim_conflicts() {
+    // Shows that PUSHLOCK_NO_KERNEL_TYPES is what makes the test above compile.
+    let (_, output) = compile(
+        "cc",
+        "kernel_types_shim.c",
+        &["-std=c99", "-DKEEP_PUSHLOCK_TYPES"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "compiled without the opt-out");
+    assert!(stderr.contains("conflicting types"), "{stderr}");
+}
+
+#[test]
+fn c2_bug_check_handler_intercepts_misuse_without_forking() {
+    let exe = build("cc", "bugcheck_handler.c", &["-std=c99", "-pedantic"]);
+    let output = run(&exe, &[]);
+    assert!(
+        output.status.success(),
+        "bugcheck_handler failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "7 stops intercepted\n"
+    );
+    // The handler saw every stop, so nothing was printed for them.
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("STOP"),
+        "{output:?}"
+    );
 }
 
 #[test]

@@ -12,10 +12,6 @@ fn generate() -> String {
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(crate_dir.join("src/lib.rs"))
-        .with_src(crate_dir.join("src/types.rs"))
-        .with_src(crate_dir.join("src/push_lock.rs"))
-        .with_src(crate_dir.join("src/resource.rs"))
-        .with_src(crate_dir.join("src/irql.rs"))
         .generate()
         .expect("cbindgen generates the header")
         .write(&mut out);
@@ -38,7 +34,7 @@ fn c1_header_is_up_to_date() {
 }
 
 #[test]
-fn c1_header_declares_every_spec_function() {
+fn c1_header_declares_every_spec_function_once() {
     let header = generate();
     for name in [
         "FltInitializePushLock",
@@ -75,10 +71,14 @@ fn c1_header_declares_every_spec_function() {
         "KeGetCurrentIrql",
         "KeRaiseIrql",
         "KeLowerIrql",
+        "PushLockSetBugCheckHandler",
+        "PushLockFormatLocks",
+        "PushLockPrintLocks",
     ] {
-        assert!(
-            header.contains(&format!(" {name}(")),
-            "{name} missing from the header"
+        let declarations = header.matches(&format!(" {name}(")).count();
+        assert_eq!(
+            declarations, 1,
+            "{name} declared {declarations} times in the header (want once)"
         );
     }
 }
