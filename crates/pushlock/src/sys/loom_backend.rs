@@ -6,7 +6,7 @@ use std::time::Duration;
 pub(crate) mod atomic {
     #[allow(unused_imports)]
     pub(crate) use loom::sync::atomic::fence;
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 }
 
 pub(crate) use loom::cell::UnsafeCell;

@@ -5,7 +5,7 @@
 //! lock algorithms never name `std::sync::atomic` or `std::thread` directly.
 //!
 //! What the seam offers:
-//! - [`atomic`]: `AtomicUsize`, `AtomicU32`, `AtomicBool`, `AtomicPtr`, `Ordering`, `fence`.
+//! - [`atomic`]: `AtomicUsize`, `AtomicBool`, `AtomicPtr`, `Ordering`, `fence`.
 //! - [`UnsafeCell`]: loom's closure-based cell API (`with`, `with_mut`), a zero-cost
 //!   shim over `core::cell::UnsafeCell` in the real backend.
 //! - Parking: [`Thread`] (a handle another thread can [`Thread::unpark`]),

@@ -8,7 +8,7 @@ use std::time::Duration;
 pub(crate) mod atomic {
     #[allow(unused_imports)]
     pub(crate) use std::sync::atomic::fence;
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 }
 
 pub(crate) use std::thread::Thread;
