@@ -29,6 +29,8 @@
 //!   APCs and the simulated IRQL; `docs/thread-flt-verifier.md`.
 //! - The verifier (feature `verifier`, SPEC V1-V3) and its stop codes,
 //!   [`verifier_codes`]; [`BugCheck`] and [`set_bugcheck_handler`] (SPEC B1) for misuse.
+//! - `stress` (feature `verifier`, SPEC S1): a seeded schedule-shaking mode that makes
+//!   races between lock calls happen in tests; `src/stress/mod.rs`.
 //! - The C ABI is the companion crate `pushlock-ffi` (SPEC C1, C2).
 //!
 //! ## The contract
