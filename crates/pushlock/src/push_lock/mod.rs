@@ -2,6 +2,8 @@
 //!
 //! - `raw.rs`: the state word, its invariants and the one-CAS fast paths.
 //! - `queue.rs`: queueing, parking, waking (P8), the list lock, timed unlink.
+//! - `unwind_tests.rs`: faults injected while a wait block is linked (lib tests only).
+//! - `word_tests.rs`: the word's pure transition functions over every small word.
 //! - `wait_block.rs`: the wait block each queued thread keeps on its stack.
 //! - `lock_api_impl.rs`: `lock_api::RawRwLock`, `RawRwLockDowngrade`, `RawRwLockTimed`.
 //! - `lock_api_04.rs`: the same three traits of lock_api 0.4 (feature `lock_api_04`).
@@ -15,7 +17,11 @@ mod lock_api_impl;
 mod model_api;
 mod queue;
 mod raw;
+#[cfg(all(test, not(pushlock_loom)))]
+mod unwind_tests;
 mod wait_block;
+#[cfg(test)]
+mod word_tests;
 
 pub use raw::RawPushLock;
 #[allow(unused_imports)]

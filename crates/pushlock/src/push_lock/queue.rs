@@ -1,17 +1,14 @@
 //! The push lock's slow paths: queueing, parking, waking (P8), the list lock, and the
-//! timed waiter's self-unlink. Invariant numbers refer to the module doc of `raw.rs`.
+//! timed waiter's self-unlink, and leaving the list on unwind. Invariant numbers and the
+//! transition table are in the module doc of `raw.rs`; every next word is computed by
+//! one of `Word`'s pure functions there.
 
 use core::ptr;
 use std::time::Instant;
 
 use crate::sys::atomic::Ordering;
 
-use super::raw::{
-    FLAGS, LOCKED, MULTIPLE_SHARED, RawPushLock, SHARE_ONE, SHARE_SHIFT, SPIN_LIMIT,
-    SPIN_PAUSE_ROUNDS, WAITING, WAKING, WRITER_WOKEN, head, is_exclusive_acquirable,
-    is_exclusive_state, is_locked_state, is_shared_acquirable, with_exclusive_hold,
-    with_one_more_share, without_one_hold,
-};
+use super::raw::{RawPushLock, SPIN_LIMIT, SPIN_PAUSE_ROUNDS, Word};
 use super::wait_block::{self, Position, WaitBlock};
 
 /// How a stay in the queue ended.
@@ -31,6 +28,24 @@ const WATCH_PAUSES: u32 = if cfg!(pushlock_loom) { 0 } else { 128 };
 /// The same for a shared waiter, which waits at least for a writer's whole section and
 /// would only take CPU time from the holders it waits for (a read storm has many).
 const WATCH_PAUSES_SHARED: u32 = if cfg!(pushlock_loom) { 0 } else { 16 };
+
+/// Takes a queued block out of the lock when its owner unwinds out of the wait: the
+/// timed waiter's unlink (invariant 8), then [`RawPushLock::abandon_wait`]. The normal
+/// returns `forget` it. Leaving needs only the list lock, whose holders never block or
+/// call out, so it cannot itself unwind; if it ever did, Rust aborts the process (a
+/// panic while unwinding), which is the safe outcome: a linked dead block is not.
+struct LeaveOnUnwind<'a> {
+    lock: &'a RawPushLock,
+    block: &'a WaitBlock,
+}
+
+impl Drop for LeaveOnUnwind<'_> {
+    #[cold]
+    fn drop(&mut self) {
+        let waited = self.lock.cancel_wait(self.block);
+        self.lock.abandon_wait(waited);
+    }
+}
 
 /// A short backoff for threads waiting for the list lock, whose holders never block.
 fn backoff(spins: &mut u32) {
@@ -52,25 +67,16 @@ impl RawPushLock {
     #[cold]
     #[inline(never)]
     pub(super) fn acquire_slow(&self, exclusive: bool, deadline: Option<Instant>) -> bool {
+        debug_assert!(self.load(Ordering::Relaxed).is_consistent());
         let mut spins = 0;
         let mut woken = false;
         loop {
-            let state = self.state.load(Ordering::Relaxed);
-            let acquirable = if exclusive {
-                is_exclusive_acquirable(state)
-            } else {
-                is_shared_acquirable(state)
-            };
-            if acquirable {
-                let next = if exclusive {
-                    with_exclusive_hold(state)
-                } else {
-                    with_one_more_share(state)
-                };
+            let state = self.load(Ordering::Relaxed);
+            if state.is_acquirable(exclusive) {
+                let next = state.with_hold(exclusive);
                 // Acquire pairs with the Release of the previous holder's release.
                 if self
-                    .state
-                    .compare_exchange_weak(state, next, Ordering::Acquire, Ordering::Relaxed)
+                    .cas_weak(state, next, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
                 {
                     return true;
@@ -78,7 +84,7 @@ impl RawPushLock {
                 continue;
             }
             // Spin only while nobody queues: behind queued waiters it would be wasted.
-            if state & WAITING == 0 && spins != SPIN_LIMIT {
+            if !state.is_queued() && spins != SPIN_LIMIT {
                 if spins < SPIN_PAUSE_ROUNDS {
                     for _ in 0..1u32 << spins {
                         crate::sys::spin_loop();
@@ -89,7 +95,7 @@ impl RawPushLock {
                 // Yield only to an exclusive holder, whose release is near. Behind
                 // shared holders, queue now: a queued waiter stops new shared acquires
                 // (P3), where yielding would let a read storm keep the word.
-                if is_exclusive_state(state) {
+                if state.is_exclusive() {
                     crate::sys::yield_now();
                     spins += 1;
                     continue;
@@ -116,52 +122,57 @@ impl RawPushLock {
     }
 
     /// Pushes `block` and sleeps until it is signaled or the deadline passes.
+    ///
+    /// From the push on, `block` may be reachable from the word until a waker detached
+    /// it or we unlinked it (invariant 4). Should anything called in between unwind (a
+    /// panic from a callback, a verifier stop, a test's injected fault), the
+    /// [`LeaveOnUnwind`] guard takes it out of the list first, so no dead stack block
+    /// stays linked (issue 13, defect 0; invariant 10).
     fn wait_in_queue(&self, block: &WaitBlock, deadline: Option<Instant>) -> Waited {
         let exclusive = block.is_exclusive();
         let me = block as *const WaitBlock;
-        let mut state = self.state.load(Ordering::Relaxed);
+        let mut state = self.load(Ordering::Relaxed);
         loop {
-            let acquirable = if exclusive {
-                is_exclusive_acquirable(state)
-            } else {
-                is_shared_acquirable(state)
-            };
-            if acquirable {
+            if state.is_acquirable(exclusive) {
                 return Waited::NotQueued;
             }
-            let next = if state & WAITING == 0 {
+            let next = if !state.is_queued() {
                 // The first waiter: the lock is held (else it was acquirable), and the
                 // share count moves from the word into this block, the new tail
                 // (invariant 3). Or the word is WRITER_WOKEN: free, no count, and a
                 // shared acquirer queues behind the woken writer with LOCKED clear, as
                 // after any wake of an exclusive waiter alone (invariants 6, 9).
-                debug_assert!(state != 0);
-                let shares = state >> SHARE_SHIFT;
+                debug_assert!(state != Word::FREE);
                 // SAFETY: not published yet; we are the owner.
                 unsafe {
                     block.set_next(ptr::null());
-                    block.set_share_count(shares);
+                    block.set_share_count(state.shares());
                 }
-                let shared_flag = if shares > 0 { MULTIPLE_SHARED } else { 0 };
-                let held = if is_locked_state(state) { LOCKED } else { 0 };
-                me as usize | WAITING | held | shared_flag
+                state.queued_first(me)
             } else {
                 // SAFETY: not published yet; we are the owner.
-                unsafe { block.set_next(head(state)) };
-                me as usize | (state & FLAGS)
+                unsafe { block.set_next(state.head()) };
+                state.queued_behind(me)
             };
             // Release publishes the block's fields; pairs with the Acquire load of the
             // word by list lock holders.
-            match self.state.compare_exchange_weak(
-                state,
-                next,
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
+            match self.cas_weak(state, next, Ordering::Release, Ordering::Relaxed) {
                 Ok(_) => break,
                 Err(now) => state = now,
             }
         }
+        let guard = LeaveOnUnwind { lock: self, block };
+        let waited = self.sleep_queued(block, deadline);
+        // Not unwinding: the block left the list the normal way.
+        core::mem::forget(guard);
+        waited
+    }
+
+    /// Watches, then parks, until `block` (queued) is signaled or the deadline passes.
+    fn sleep_queued(&self, block: &WaitBlock, deadline: Option<Instant>) -> Waited {
+        #[cfg(all(test, not(pushlock_loom)))]
+        super::unwind_tests::fault_point(super::unwind_tests::Stage::Queued);
+        let exclusive = block.is_exclusive();
         // Queued now, so no new shared acquire gets in (P3) and the holders drain soon:
         // watch our flag for a short, bounded while before parking, which saves the
         // park/unpark round trip (a scheduler round on an oversubscribed machine).
@@ -172,13 +183,13 @@ impl RawPushLock {
         };
         for _ in 0..watch {
             if block.is_signaled() {
-                return Waited::Signaled;
+                return Self::woken();
             }
             crate::sys::spin_loop();
         }
         loop {
             if block.is_signaled() {
-                return Waited::Signaled;
+                return Self::woken();
             }
             match deadline {
                 None => crate::sys::park(),
@@ -193,6 +204,33 @@ impl RawPushLock {
         }
     }
 
+    /// What a signaled waiter returns (and where the unwind tests fault a woken one).
+    #[inline]
+    fn woken() -> Waited {
+        #[cfg(all(test, not(pushlock_loom)))]
+        super::unwind_tests::fault_point(super::unwind_tests::Stage::Woken);
+        Waited::Signaled
+    }
+
+    /// A queued waiter that unwinds (see [`LeaveOnUnwind`]) instead of retrying: its
+    /// block is out of the list already. If it was woken, it owes the lock what its
+    /// retry would have done: clear `WRITER_WOKEN`, which waits for that retry
+    /// (invariant 9), and run the wake a retry could have left to it (invariant 6).
+    #[cold]
+    fn abandon_wait(&self, waited: Waited) {
+        if !matches!(waited, Waited::Signaled) {
+            return;
+        }
+        let state = self.load(Ordering::Relaxed);
+        if state.is_writer_woken() {
+            // Relaxed: no data changes hands; as an RMW it keeps the last release's
+            // sequence going for the next acquire. If it fails, a shared acquirer
+            // queued on the bit (pass_wake_on wakes it) or a writer took the lock.
+            let _ = self.cas(state, Word::FREE, Ordering::Relaxed, Ordering::Relaxed);
+        }
+        self.pass_wake_on();
+    }
+
     /// A timed-out waiter leaves the queue (invariant 8): take the list lock, unlink our
     /// block if it is still there; if it is not, a waker has it, so wait for its signal.
     #[cold]
@@ -205,8 +243,8 @@ impl RawPushLock {
         let me = block as *const WaitBlock;
         loop {
             // Acquire pairs with the Release pushes of the blocks we walk.
-            let state = self.state.load(Ordering::Acquire);
-            let newest = head(state);
+            let state = self.load(Ordering::Acquire);
+            let newest = state.head();
             // SAFETY: we hold the list lock (invariant 4, 5).
             match unsafe { wait_block::find_predecessor(newest, me) } {
                 Position::Absent => {
@@ -220,24 +258,19 @@ impl RawPushLock {
                     let next = if older.is_null() {
                         // The only block: the list empties and the word takes back the
                         // share count (invariant 3); this also drops the list lock.
-                        let shares = if state & MULTIPLE_SHARED != 0 {
+                        let shares = if state.is_shared_while_queued() {
                             // SAFETY: ours, under the list lock.
                             unsafe { block.share_count() }
                         } else {
                             0
                         };
-                        if shares > 0 {
-                            shares << SHARE_SHIFT
-                        } else {
-                            state & LOCKED
-                        }
+                        state.unlinked_sole(shares)
                     } else {
-                        older as usize | (state & FLAGS)
+                        state.unlinked_head(older)
                     };
                     // Release: our list edits for the next list lock holder.
                     if self
-                        .state
-                        .compare_exchange(state, next, Ordering::AcqRel, Ordering::Relaxed)
+                        .cas(state, next, Ordering::AcqRel, Ordering::Relaxed)
                         .is_err()
                     {
                         // A push or a LOCKED change; walk again.
@@ -253,7 +286,7 @@ impl RawPushLock {
                     unsafe {
                         let older = block.next();
                         (*newer).set_next(older);
-                        if older.is_null() && state & MULTIPLE_SHARED != 0 {
+                        if older.is_null() && state.is_shared_while_queued() {
                             // We were the tail: the share count moves to the new tail.
                             (*newer).set_share_count(block.share_count());
                         }
@@ -277,18 +310,22 @@ impl RawPushLock {
     fn lock_list(&self) -> bool {
         let mut spins = 0;
         loop {
-            let state = self.state.load(Ordering::Relaxed);
-            if state & WAITING == 0 {
+            let state = self.load(Ordering::Relaxed);
+            if !state.is_queued() {
                 return false;
             }
-            if state & WAKING != 0 {
+            if state.is_list_locked() {
                 backoff(&mut spins);
                 continue;
             }
             // Acquire pairs with the Release that dropped the list lock last.
             if self
-                .state
-                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .cas_weak(
+                    state,
+                    state.with_list_lock(),
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                )
                 .is_ok()
             {
                 return true;
@@ -301,15 +338,14 @@ impl RawPushLock {
     pub(super) fn unlock_list(&self) {
         loop {
             // Acquire pairs with the Release pushes of the blocks we may walk.
-            let state = self.state.load(Ordering::Acquire);
-            debug_assert!(state & WAKING != 0 && state & WAITING != 0);
-            if state & LOCKED != 0 {
+            let state = self.load(Ordering::Acquire);
+            debug_assert!(state.is_list_locked() && state.is_queued() && state.is_consistent());
+            if state.is_held_while_queued() {
                 // The holder's release will wake. Release: our list edits.
                 if self
-                    .state
-                    .compare_exchange_weak(
+                    .cas_weak(
                         state,
-                        state & !WAKING,
+                        state.without_list_lock(),
                         Ordering::Release,
                         Ordering::Relaxed,
                     )
@@ -319,7 +355,7 @@ impl RawPushLock {
                 }
                 continue;
             }
-            let newest = head(state);
+            let newest = state.head();
             // SAFETY: WAITING, so non-null; we hold the list lock (invariant 4, 5).
             let (tail, before_tail) = unsafe { wait_block::find_tail(newest) };
             // SAFETY: in the list, under the list lock.
@@ -329,7 +365,7 @@ impl RawPushLock {
                 // SAFETY: in the list, under the list lock.
                 unsafe { (*before_tail).set_next(ptr::null()) };
                 // Release: the detach, for the next list lock holder.
-                self.state.fetch_and(!WAKING, Ordering::Release);
+                self.update(Ordering::Release, Word::without_list_lock);
                 // SAFETY: detached above, not signaled yet.
                 unsafe { WaitBlock::signal(tail) };
                 return;
@@ -337,10 +373,9 @@ impl RawPushLock {
             // Wake everyone: detach the whole list, dropping the list lock. The lock is
             // free, so MULTIPLE_SHARED is clear (invariant 1) and the word becomes 0, or
             // WRITER_WOKEN when the list was one exclusive waiter (invariant 9).
-            let next = if tail_exclusive { WRITER_WOKEN } else { 0 };
+            let next = Word::detached(tail_exclusive);
             if self
-                .state
-                .compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Relaxed)
+                .cas_weak(state, next, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
             {
                 // SAFETY: the chain from `newest` was detached by our CAS.
@@ -356,14 +391,18 @@ impl RawPushLock {
     /// list lock, run the wake.
     fn pass_wake_on(&self) {
         loop {
-            let state = self.state.load(Ordering::Relaxed);
-            if state & WAITING == 0 || state & (LOCKED | WAKING) != 0 {
+            let state = self.load(Ordering::Relaxed);
+            if !state.is_queued() || state.is_held_while_queued() || state.is_list_locked() {
                 return;
             }
             // Acquire pairs with the Release that dropped the list lock last.
             if self
-                .state
-                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .cas_weak(
+                    state,
+                    state.with_list_lock(),
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                )
                 .is_ok()
             {
                 self.unlock_list();
@@ -376,36 +415,35 @@ impl RawPushLock {
     #[cold]
     #[inline(never)]
     pub(super) fn release_slow(&self) {
+        debug_assert!(self.load(Ordering::Relaxed).is_consistent());
         let mut spins = 0;
         loop {
-            let state = self.state.load(Ordering::Relaxed);
-            if state & WAITING == 0 {
-                let next = without_one_hold(state);
+            let state = self.load(Ordering::Relaxed);
+            if !state.is_queued() {
+                let next = state.without_one_hold();
                 // Release pairs with the Acquire of the next acquire.
                 if self
-                    .state
-                    .compare_exchange_weak(state, next, Ordering::Release, Ordering::Relaxed)
+                    .cas_weak(state, next, Ordering::Release, Ordering::Relaxed)
                     .is_ok()
                 {
                     return;
                 }
                 continue;
             }
-            if state & MULTIPLE_SHARED == 0 {
+            if !state.is_shared_while_queued() {
                 // The sole holder (exclusive): free the word and take the list lock to
                 // wake, unless someone holds it (it re-checks LOCKED, invariant 6).
                 // Release pairs with the next acquire; Acquire with the last list unlock.
                 if self
-                    .state
-                    .compare_exchange_weak(
+                    .cas_weak(
                         state,
-                        (state & !LOCKED) | WAKING,
+                        state.released_exclusive_queued(),
                         Ordering::AcqRel,
                         Ordering::Relaxed,
                     )
                     .is_ok()
                 {
-                    if state & WAKING == 0 {
+                    if !state.is_list_locked() {
                         self.unlock_list();
                     }
                     return;
@@ -413,20 +451,24 @@ impl RawPushLock {
                 continue;
             }
             // One of the shared holders counted in the tail block (invariant 3).
-            if state & WAKING != 0 {
+            if state.is_list_locked() {
                 backoff(&mut spins);
                 continue;
             }
             // Acquire pairs with the Release that dropped the list lock last.
             if self
-                .state
-                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .cas_weak(
+                    state,
+                    state.with_list_lock(),
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                )
                 .is_err()
             {
                 continue;
             }
             // Acquire: see the blocks pushed since.
-            let newest = head(self.state.load(Ordering::Acquire));
+            let newest = self.load(Ordering::Acquire).head();
             // SAFETY: WAITING stays set while we hold the list lock; invariant 4, 5.
             unsafe {
                 let (tail, _) = wait_block::find_tail(newest);
@@ -436,8 +478,7 @@ impl RawPushLock {
                     // The last shared holder frees the lock. Release pairs with the
                     // next acquire (and carries the other readers' accesses, which
                     // happened before their list lock releases we acquired).
-                    self.state
-                        .fetch_and(!(LOCKED | MULTIPLE_SHARED), Ordering::Release);
+                    self.update(Ordering::Release, Word::released_last_share);
                 }
             }
             self.unlock_list();
@@ -455,8 +496,12 @@ impl RawPushLock {
     pub(super) unsafe fn downgrade_exclusive(&self) {
         // Release pairs with the Acquire of readers that get in after us.
         if self
-            .state
-            .compare_exchange(LOCKED, SHARE_ONE, Ordering::Release, Ordering::Relaxed)
+            .cas(
+                Word::EXCLUSIVE,
+                Word::ONE_SHARE,
+                Ordering::Release,
+                Ordering::Relaxed,
+            )
             .is_ok()
         {
             return;
@@ -467,31 +512,32 @@ impl RawPushLock {
     #[cold]
     #[inline(never)]
     fn downgrade_slow(&self) {
+        debug_assert!(self.load(Ordering::Relaxed).is_consistent());
         let mut spins = 0;
         loop {
-            let state = self.state.load(Ordering::Relaxed);
-            debug_assert!(
-                is_exclusive_state(state),
-                "downgrade without exclusive hold"
-            );
-            if state & WAITING == 0 {
+            let state = self.load(Ordering::Relaxed);
+            debug_assert!(state.is_exclusive(), "downgrade without exclusive hold");
+            if !state.is_queued() {
                 if self
-                    .state
-                    .compare_exchange_weak(state, SHARE_ONE, Ordering::Release, Ordering::Relaxed)
+                    .cas_weak(state, Word::ONE_SHARE, Ordering::Release, Ordering::Relaxed)
                     .is_ok()
                 {
                     return;
                 }
                 continue;
             }
-            if state & WAKING != 0 {
+            if state.is_list_locked() {
                 backoff(&mut spins);
                 continue;
             }
             // Acquire pairs with the Release that dropped the list lock last.
             if self
-                .state
-                .compare_exchange_weak(state, state | WAKING, Ordering::Acquire, Ordering::Relaxed)
+                .cas_weak(
+                    state,
+                    state.with_list_lock(),
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                )
                 .is_ok()
             {
                 break;
@@ -499,8 +545,8 @@ impl RawPushLock {
         }
         loop {
             // Acquire: see the blocks pushed since.
-            let state = self.state.load(Ordering::Acquire);
-            let newest = head(state);
+            let state = self.load(Ordering::Acquire);
+            let newest = state.head();
             // SAFETY: WAITING, we hold the list lock (invariant 4, 5).
             let (tail, _) = unsafe { wait_block::find_tail(newest) };
             // SAFETY: as above.
@@ -508,14 +554,13 @@ impl RawPushLock {
                 // SAFETY: as above; the tail holds the share count from now on.
                 unsafe { (*tail).set_share_count(1) };
                 // Release pairs with readers' acquires after the list empties.
-                self.state.fetch_or(MULTIPLE_SHARED, Ordering::Release);
+                self.update(Ordering::Release, Word::with_tail_share);
                 self.unlock_list();
                 return;
             }
             // Detach everything; the count (us) goes back into the word.
             if self
-                .state
-                .compare_exchange_weak(state, SHARE_ONE, Ordering::AcqRel, Ordering::Relaxed)
+                .cas_weak(state, Word::ONE_SHARE, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
             {
                 // SAFETY: the chain from `newest` was detached by our CAS.
@@ -539,7 +584,7 @@ impl RawPushLock {
             return 0;
         }
         // Acquire: see the blocks pushed since.
-        let newest = head(self.state.load(Ordering::Acquire));
+        let newest = self.load(Ordering::Acquire).head();
         // SAFETY: we hold the list lock (invariant 4, 5).
         let n = unsafe { wait_block::count(newest) };
         self.unlock_list();

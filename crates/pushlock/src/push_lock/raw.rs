@@ -50,6 +50,34 @@
 //! acquirers wait (they queue) until an exclusive acquire clears the bit; a newcomer
 //! writer may still take the free word first (P6), the lock is never handed over.
 //!
+//! ## Transitions
+//!
+//! Every change of the word, with the [`Word`] function that computes the next value
+//! and the functions that make it. `n` is the share count, `B` a wait block, `[F]` the
+//! flags, unchanged; `W`, `K`, `L`, `M`, `X` as drawn above.
+//!
+//! | operation | from | to | `Word::` | made by |
+//! |---|---|---|---|---|
+//! | acquire exclusive | `0`, `X`, or `B\|W\|[K]` | `L`, `L`, `B\|W\|[K]\|L` | `with_exclusive_hold` | `acquire_exclusive`, `try_exclusive_now`, `acquire_slow` |
+//! | acquire shared | `n` (no flags) | `n+1` | `with_one_more_share` | `acquire_shared`, `try_shared_now`, `acquire_slow` |
+//! | release, nobody queued | `L` or `n ≥ 1` | `0` or `n-1` | `without_one_hold` | `release`, `release_exclusive`, `release_slow` |
+//! | first waiter queues | `L`, `n ≥ 1` or `X` | `B\|W\|L`, `B\|W\|L\|M` (n into `B`), `B\|W` | `queued_first` | `wait_in_queue` |
+//! | waiter queues | `B'\|W\|[F]` | `B\|W\|[F]` | `queued_behind` | `wait_in_queue` |
+//! | take the list lock | `B\|W\|[F]`, no `K` | `+K` | `with_list_lock` | `lock_list`, `release_slow`, `downgrade_slow`, `pass_wake_on` |
+//! | drop the list lock, lock held | `B\|W\|K\|L\|[M]` | `-K` | `without_list_lock` | `unlock_list`, `release_slow`, `cancel_wait` |
+//! | wake the oldest writer alone | `B\|W\|K`, no `L` | `-K` (tail detached) | `without_list_lock` | `unlock_list` |
+//! | wake everyone | `B\|W\|K`, no `L` | `0`, or `X` for one writer | `detached` | `unlock_list` |
+//! | exclusive release, queued | `B\|W\|L\|[K]` | `B\|W\|K` | `released_exclusive_queued` | `release_slow` |
+//! | last tail-counted share leaves | `B\|W\|K\|L\|M` | `B\|W\|K` | `released_last_share` | `release_slow` |
+//! | downgrade, nobody queued | `L` | `1` share | `ONE_SHARE` | `downgrade_exclusive`, `downgrade_slow` |
+//! | downgrade, oldest waiter exclusive | `B\|W\|K\|L` | `+M` (tail counts 1) | `with_tail_share` | `downgrade_slow` |
+//! | downgrade, oldest waiter shared | `B\|W\|K\|L` | `1` share (list detached) | `ONE_SHARE` | `downgrade_slow` |
+//! | timed waiter unlinks the only block | `B\|W\|K\|[L]\|[M]` | `n`, `L` or `0` | `unlinked_sole` | `cancel_wait` |
+//! | timed waiter unlinks the head | `B\|W\|K\|[F]` | `B''\|W\|K\|[F]` | `unlinked_head` | `cancel_wait` |
+//!
+//! Unlinking a block further down the list, moving the share count and detaching the
+//! tail edit blocks only, under the list lock; the word keeps its value.
+//!
 //! ## The wait list
 //!
 //! ```text
@@ -93,6 +121,16 @@
 //!    word acquirable in both cases, so the bit never outlives it; a woken writer that
 //!    gives up on a timeout does so only after finding the lock held (by a newcomer
 //!    that cleared the bit).
+//! 10. A waiter leaves its acquire call, by return or by unwinding, only with its block
+//!     out of the list (invariant 4): a panic or stop that unwinds out of the wait
+//!     unlinks it as a timed-out waiter does (8), and a woken waiter that unwinds
+//!     instead of retrying clears `WRITER_WOKEN` and passes the wake on (6, 9)
+//!     (`LeaveOnUnwind` in `queue.rs`). Nothing that can unwind runs while holding the
+//!     list lock.
+//!
+//! The word is a pointer (`AtomicPtr<WaitBlock>`), never an integer turned back into
+//! one: the head of the list is the word's own pointer with the flags masked off
+//! (`map_addr`), so the code is clean under strict provenance (`.ci/provenance.sh`).
 //!
 //! ## Memory orderings
 //!
@@ -110,29 +148,29 @@
 
 use std::time::Instant;
 
-use crate::sys::atomic::{AtomicUsize, Ordering};
+use crate::sys::atomic::{AtomicPtr, Ordering};
 use crate::verifier::{self, LockKind, Mode};
 
 use super::wait_block::WaitBlock;
 
 /// Held, shared or exclusive.
-pub(super) const LOCKED: usize = 1;
+const LOCKED: usize = 1;
 /// The high bits point at the newest wait block.
-pub(super) const WAITING: usize = 2;
+const WAITING: usize = 2;
 /// The list lock: its holder may walk, edit and detach the wait list.
-pub(super) const WAKING: usize = 4;
+const WAKING: usize = 4;
 /// Held shared while threads queue; the share count lives in the tail block.
-pub(super) const MULTIPLE_SHARED: usize = 8;
+const MULTIPLE_SHARED: usize = 8;
 /// While nobody queues: the lock is free and the one exclusive waiter that was queued
 /// has been woken and not retried yet; shared acquirers wait (invariant 9).
-pub(super) const WRITER_WOKEN: usize = MULTIPLE_SHARED;
+const WRITER_WOKEN: usize = MULTIPLE_SHARED;
 /// All flag bits.
-pub(super) const FLAGS: usize = LOCKED | WAITING | WAKING | MULTIPLE_SHARED;
+const FLAGS: usize = LOCKED | WAITING | WAKING | MULTIPLE_SHARED;
 /// One shared holder, in the word's count (only while `WAITING` is clear; `LOCKED`
 /// stays clear for shared holders then).
-pub(super) const SHARE_ONE: usize = 16;
+const SHARE_ONE: usize = 16;
 /// Where the share count starts.
-pub(super) const SHARE_SHIFT: u32 = 4;
+const SHARE_SHIFT: u32 = 4;
 
 const _: () = assert!(core::mem::align_of::<WaitBlock>() > FLAGS);
 const _: () = assert!(SHARE_ONE == 1 << SHARE_SHIFT && SHARE_ONE > FLAGS);
@@ -146,76 +184,277 @@ pub(crate) const SPIN_LIMIT: u32 = if cfg!(pushlock_loom) { 0 } else { 10 };
 /// The spin rounds that pause instead of yielding (see [`SPIN_LIMIT`]).
 pub(crate) const SPIN_PAUSE_ROUNDS: u32 = 4;
 
-/// Whether a new shared acquire may succeed on `state` (P3: not while anyone queues).
-#[inline(always)]
-pub(super) fn is_shared_acquirable(state: usize) -> bool {
-    // Without WAITING the word is `count << 4` (shared or free), LOCKED (exclusive) or
-    // WRITER_WOKEN (a woken writer is about to retry, invariant 9).
-    state & (WAITING | LOCKED | WRITER_WOKEN) == 0
-}
+/// One value of the lock word (see the drawing above): a pointer whose address carries
+/// the flags and either the share count or the newest wait block's address.
+///
+/// The word stays a pointer so that the wait list keeps its provenance (strict
+/// provenance, issue 13 defect 4): flag and count changes go through `map_addr`, the
+/// head is the word's own pointer with the flags masked off, a pushed block's pointer
+/// becomes the word, and words without a list carry no provenance at all
+/// (`without_provenance_mut`). Every transition of the table above is one of the pure
+/// functions below; `word_tests.rs` checks them over every small word.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct Word(*mut WaitBlock);
 
-/// Whether an exclusive acquire may succeed on `state` (P6: even while anyone queues).
-#[inline(always)]
-pub(super) fn is_exclusive_acquirable(state: usize) -> bool {
-    if state & WAITING != 0 {
-        state & LOCKED == 0
-    } else {
-        state & !WRITER_WOKEN == 0
+impl Word {
+    /// Free, nobody queued.
+    pub(super) const FREE: Word = Word::from_bits(0);
+    /// Held exclusive, nobody queued.
+    pub(super) const EXCLUSIVE: Word = Word::from_bits(LOCKED);
+    /// Held shared once, nobody queued (a downgrade's result).
+    pub(super) const ONE_SHARE: Word = Word::from_bits(SHARE_ONE);
+
+    /// A word without a wait list (no provenance needed: nothing is read through it).
+    #[inline(always)]
+    pub(super) const fn from_bits(bits: usize) -> Word {
+        Word(core::ptr::without_provenance_mut(bits))
     }
-}
 
-/// `state` taken exclusive. Call only when [`is_exclusive_acquirable`]: then bit 3 is
-/// `WRITER_WOKEN` (cleared, invariant 9) or a clear `MULTIPLE_SHARED` (invariant 1).
-#[inline(always)]
-pub(super) fn with_exclusive_hold(state: usize) -> usize {
-    (state | LOCKED) & !WRITER_WOKEN
-}
-
-/// `state` with one more shared holder. Call only when [`is_shared_acquirable`].
-#[inline(always)]
-pub(super) fn with_one_more_share(state: usize) -> usize {
-    // The count has `usize::BITS - 4` bits: overflowing it takes 2^60 holds, so the fast
-    // path does not pay for a check (debug builds still make it).
-    debug_assert!(
-        state <= usize::MAX - SHARE_ONE,
-        "push lock share count overflow"
-    );
-    state.wrapping_add(SHARE_ONE)
-}
-
-/// The newest wait block (only meaningful while `WAITING`).
-#[inline(always)]
-pub(super) fn head(state: usize) -> *const WaitBlock {
-    (state & !FLAGS) as *const WaitBlock
-}
-
-/// Whether `state` is held exclusive (`MULTIPLE_SHARED` implies `WAITING`).
-#[inline(always)]
-pub(super) fn is_exclusive_state(state: usize) -> bool {
-    state & (LOCKED | MULTIPLE_SHARED) == LOCKED
-}
-
-/// Whether `state` is held in either mode.
-#[inline(always)]
-pub(super) fn is_locked_state(state: usize) -> bool {
-    if state & WAITING != 0 {
-        state & LOCKED != 0
-    } else {
-        state & !WRITER_WOKEN != 0
+    /// The word as stored in the lock's `AtomicPtr`.
+    #[inline(always)]
+    pub(super) fn from_ptr(ptr: *mut WaitBlock) -> Word {
+        Word(ptr)
     }
-}
 
-/// The word after one holder leaves, when nobody queues: exclusive frees it, a shared
-/// holder takes one off the count.
-#[inline(always)]
-pub(super) fn without_one_hold(state: usize) -> usize {
-    debug_assert!(
-        state & WAITING == 0 && state != 0,
-        "release of a free push lock"
-    );
-    // Exclusive is exactly LOCKED (1 - 1 = 0); shared is `n << 4`, and `(n << 4) - 1`
-    // is `(n - 1) << 4` plus low bits that the mask drops. No branch on the mode.
-    (state - 1) & !FLAGS
+    /// The pointer to store in the lock's `AtomicPtr`.
+    #[inline(always)]
+    pub(super) fn as_ptr(self) -> *mut WaitBlock {
+        self.0
+    }
+
+    #[inline(always)]
+    fn bits(self) -> usize {
+        self.0.addr()
+    }
+
+    /// The same pointer (provenance kept) with other low bits.
+    #[inline(always)]
+    fn map_bits(self, f: impl FnOnce(usize) -> usize) -> Word {
+        Word(self.0.map_addr(f))
+    }
+
+    // ---- predicates -------------------------------------------------------------
+
+    /// Whether threads are queued (`WAITING`): the word points at the newest block.
+    #[inline(always)]
+    pub(super) fn is_queued(self) -> bool {
+        self.bits() & WAITING != 0
+    }
+
+    /// Whether someone holds the list lock (`WAKING`).
+    #[inline(always)]
+    pub(super) fn is_list_locked(self) -> bool {
+        self.bits() & WAKING != 0
+    }
+
+    /// While queued: whether the lock is held (either mode).
+    #[inline(always)]
+    pub(super) fn is_held_while_queued(self) -> bool {
+        self.bits() & LOCKED != 0
+    }
+
+    /// While queued: whether the holders are shared, counted in the tail block.
+    #[inline(always)]
+    pub(super) fn is_shared_while_queued(self) -> bool {
+        self.bits() & MULTIPLE_SHARED != 0
+    }
+
+    /// Whether a new shared acquire may succeed (P3: not while anyone queues).
+    #[inline(always)]
+    pub(super) fn is_shared_acquirable(self) -> bool {
+        // Without WAITING the word is `count << 4` (shared or free), LOCKED (exclusive) or
+        // WRITER_WOKEN (a woken writer is about to retry, invariant 9).
+        self.bits() & (WAITING | LOCKED | WRITER_WOKEN) == 0
+    }
+
+    /// Whether an exclusive acquire may succeed (P6: even while anyone queues).
+    #[inline(always)]
+    pub(super) fn is_exclusive_acquirable(self) -> bool {
+        if self.is_queued() {
+            self.bits() & LOCKED == 0
+        } else {
+            self.bits() & !WRITER_WOKEN == 0
+        }
+    }
+
+    /// Whether an acquire in this mode may succeed.
+    #[inline(always)]
+    pub(super) fn is_acquirable(self, exclusive: bool) -> bool {
+        if exclusive {
+            self.is_exclusive_acquirable()
+        } else {
+            self.is_shared_acquirable()
+        }
+    }
+
+    /// Whether the word is held exclusive (`MULTIPLE_SHARED` implies `WAITING`).
+    #[inline(always)]
+    pub(super) fn is_exclusive(self) -> bool {
+        self.bits() & (LOCKED | MULTIPLE_SHARED) == LOCKED
+    }
+
+    /// Whether the word is held in either mode.
+    #[inline(always)]
+    pub(super) fn is_locked(self) -> bool {
+        if self.is_queued() {
+            self.bits() & LOCKED != 0
+        } else {
+            self.bits() & !WRITER_WOKEN != 0
+        }
+    }
+
+    /// Whether the word is `WRITER_WOKEN` (nobody queued, invariant 9).
+    #[inline(always)]
+    pub(super) fn is_writer_woken(self) -> bool {
+        self.bits() == WRITER_WOKEN
+    }
+
+    /// The number of shared holders counted in the word (meaningful only while nobody
+    /// queues; with waiters the count is in the tail block).
+    #[inline(always)]
+    pub(super) fn shares(self) -> usize {
+        self.bits() >> SHARE_SHIFT
+    }
+
+    /// The newest wait block (meaningful only while queued): the word's own pointer, so
+    /// it keeps the block's provenance.
+    #[inline(always)]
+    pub(super) fn head(self) -> *const WaitBlock {
+        self.0.map_addr(|a| a & !FLAGS)
+    }
+
+    /// Invariant 1 (and a non-null head while queued): what every slow path asserts on
+    /// entry in debug builds.
+    pub(super) fn is_consistent(self) -> bool {
+        let bits = self.bits();
+        if self.is_queued() {
+            bits & !FLAGS != 0 && (bits & MULTIPLE_SHARED == 0 || bits & LOCKED != 0)
+        } else {
+            // Free, exclusive, WRITER_WOKEN, or a share count with no flags.
+            bits == LOCKED || bits == WRITER_WOKEN || bits & FLAGS == 0
+        }
+    }
+
+    // ---- transitions (the table above) ------------------------------------------
+
+    /// Taken exclusive. Only when [`is_exclusive_acquirable`](Self::is_exclusive_acquirable):
+    /// then bit 3 is `WRITER_WOKEN` (cleared, invariant 9) or a clear `MULTIPLE_SHARED`.
+    #[inline(always)]
+    pub(super) fn with_exclusive_hold(self) -> Word {
+        self.map_bits(|a| (a | LOCKED) & !WRITER_WOKEN)
+    }
+
+    /// One more shared holder. Only when [`is_shared_acquirable`](Self::is_shared_acquirable).
+    #[inline(always)]
+    pub(super) fn with_one_more_share(self) -> Word {
+        // The count has `usize::BITS - 4` bits: overflowing it takes 2^60 holds, so the fast
+        // path does not pay for a check (debug builds still make it).
+        debug_assert!(
+            self.bits() <= usize::MAX - SHARE_ONE,
+            "push lock share count overflow"
+        );
+        Word::from_bits(self.bits().wrapping_add(SHARE_ONE))
+    }
+
+    /// Taken in this mode (see the two functions above).
+    #[inline(always)]
+    pub(super) fn with_hold(self, exclusive: bool) -> Word {
+        if exclusive {
+            self.with_exclusive_hold()
+        } else {
+            self.with_one_more_share()
+        }
+    }
+
+    /// One holder leaves while nobody queues: exclusive frees the word, a shared holder
+    /// takes one off the count.
+    #[inline(always)]
+    pub(super) fn without_one_hold(self) -> Word {
+        debug_assert!(
+            !self.is_queued() && self.bits() != 0,
+            "release of a free push lock"
+        );
+        // Exclusive is exactly LOCKED (1 - 1 = 0); shared is `n << 4`, and `(n << 4) - 1`
+        // is `(n - 1) << 4` plus low bits that the mask drops. No branch on the mode.
+        Word::from_bits((self.bits() - 1) & !FLAGS)
+    }
+
+    /// The first waiter pushes `block` (nobody queued, the word held or
+    /// `WRITER_WOKEN`): `WAITING`, `LOCKED` if held, `MULTIPLE_SHARED` if the count
+    /// (which moves into `block`, the new tail, invariant 3) is not zero.
+    #[inline(always)]
+    pub(super) fn queued_first(self, block: *const WaitBlock) -> Word {
+        let held = if self.is_locked() { LOCKED } else { 0 };
+        let shared = if self.shares() > 0 {
+            MULTIPLE_SHARED
+        } else {
+            0
+        };
+        Word(block.cast_mut()).map_bits(|a| a | WAITING | held | shared)
+    }
+
+    /// Another waiter pushes `block` in front of the list: the flags stay.
+    #[inline(always)]
+    pub(super) fn queued_behind(self, block: *const WaitBlock) -> Word {
+        let flags = self.bits() & FLAGS;
+        Word(block.cast_mut()).map_bits(|a| a | flags)
+    }
+
+    /// With the list lock taken (queued, not list-locked before).
+    #[inline(always)]
+    pub(super) fn with_list_lock(self) -> Word {
+        self.map_bits(|a| a | WAKING)
+    }
+
+    /// With the list lock dropped (also: the tail detached alone, the rest queued).
+    #[inline(always)]
+    pub(super) fn without_list_lock(self) -> Word {
+        self.map_bits(|a| a & !WAKING)
+    }
+
+    /// The exclusive holder releases while threads queue: free, and the list lock taken
+    /// to wake (or left to its holder, which re-checks `LOCKED`, invariant 6).
+    #[inline(always)]
+    pub(super) fn released_exclusive_queued(self) -> Word {
+        self.map_bits(|a| (a & !LOCKED) | WAKING)
+    }
+
+    /// The last shared holder counted in the tail block leaves (under the list lock).
+    #[inline(always)]
+    pub(super) fn released_last_share(self) -> Word {
+        self.map_bits(|a| a & !(LOCKED | MULTIPLE_SHARED))
+    }
+
+    /// A downgrade with an exclusive waiter oldest: held shared, the tail counts us.
+    #[inline(always)]
+    pub(super) fn with_tail_share(self) -> Word {
+        self.map_bits(|a| a | MULTIPLE_SHARED)
+    }
+
+    /// The word after a waker detached the whole list of a free lock: free, or
+    /// `WRITER_WOKEN` when the list was one exclusive waiter (invariant 9).
+    #[inline(always)]
+    pub(super) fn detached(tail_exclusive: bool) -> Word {
+        Word::from_bits(if tail_exclusive { WRITER_WOKEN } else { 0 })
+    }
+
+    /// A timed-out waiter unlinks the only block: the word takes back the tail's share
+    /// count `shares` (read only when `MULTIPLE_SHARED`), or stays exclusive, or frees.
+    /// This also drops the list lock.
+    #[inline(always)]
+    pub(super) fn unlinked_sole(self, shares: usize) -> Word {
+        if shares > 0 {
+            Word::from_bits(shares << SHARE_SHIFT)
+        } else {
+            Word::from_bits(self.bits() & LOCKED)
+        }
+    }
+
+    /// A timed-out waiter unlinks the head block: `older` becomes the head, flags stay.
+    #[inline(always)]
+    pub(super) fn unlinked_head(self, older: *const WaitBlock) -> Word {
+        self.queued_behind(older)
+    }
 }
 
 /// The push lock (`EX_PUSH_LOCK`): a one-word reader/writer lock (SPEC P1-P8).
@@ -251,7 +490,8 @@ pub(super) fn without_one_hold(state: usize) -> usize {
 #[derive(Debug)]
 #[repr(transparent)]
 pub struct RawPushLock {
-    pub(super) state: AtomicUsize,
+    /// The [`Word`]; a pointer, so the wait list keeps its provenance.
+    state: AtomicPtr<WaitBlock>,
 }
 
 impl Default for RawPushLock {
@@ -282,7 +522,7 @@ impl RawPushLock {
     #[inline]
     pub const fn new() -> Self {
         Self {
-            state: AtomicUsize::new(0),
+            state: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
@@ -290,12 +530,62 @@ impl RawPushLock {
     #[cfg(pushlock_loom)]
     pub fn new() -> Self {
         Self {
-            state: AtomicUsize::new(0),
+            state: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
     pub(super) fn addr(&self) -> usize {
-        self as *const Self as usize
+        (self as *const Self).addr()
+    }
+
+    /// The word now.
+    #[inline(always)]
+    pub(super) fn load(&self, order: Ordering) -> Word {
+        Word::from_ptr(self.state.load(order))
+    }
+
+    /// `compare_exchange_weak` on the word.
+    #[inline(always)]
+    pub(super) fn cas_weak(
+        &self,
+        current: Word,
+        new: Word,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<Word, Word> {
+        self.state
+            .compare_exchange_weak(current.as_ptr(), new.as_ptr(), success, failure)
+            .map(Word::from_ptr)
+            .map_err(Word::from_ptr)
+    }
+
+    /// `compare_exchange` on the word.
+    #[inline(always)]
+    pub(super) fn cas(
+        &self,
+        current: Word,
+        new: Word,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<Word, Word> {
+        self.state
+            .compare_exchange(current.as_ptr(), new.as_ptr(), success, failure)
+            .map(Word::from_ptr)
+            .map_err(Word::from_ptr)
+    }
+
+    /// Replaces the word by `next(word)` in a CAS loop (`success` ordering on the CAS
+    /// that lands; the loads are Relaxed) and returns the word it replaced. Used where
+    /// an integer word would take `fetch_and`/`fetch_or`, which `AtomicPtr` lacks.
+    #[inline]
+    pub(super) fn update(&self, success: Ordering, next: impl Fn(Word) -> Word) -> Word {
+        let mut word = self.load(Ordering::Relaxed);
+        loop {
+            match self.cas_weak(word, next(word), success, Ordering::Relaxed) {
+                Ok(previous) => return previous,
+                Err(now) => word = now,
+            }
+        }
     }
 
     /// Acquires the lock exclusive, blocking until it is free
@@ -320,8 +610,12 @@ impl RawPushLock {
         });
         // Acquire pairs with the Release of the previous holder's release.
         if self
-            .state
-            .compare_exchange_weak(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .cas_weak(
+                Word::FREE,
+                Word::EXCLUSIVE,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            )
             .is_err()
         {
             self.acquire_slow(true, None);
@@ -354,14 +648,13 @@ impl RawPushLock {
         verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Shared, || {
             self.has_waiters()
         });
-        let state = self.state.load(Ordering::Relaxed);
+        let state = self.load(Ordering::Relaxed);
         // Acquire pairs with the Release of the last writer's release.
-        if !(is_shared_acquirable(state)
+        if !(state.is_shared_acquirable()
             && self
-                .state
-                .compare_exchange_weak(
+                .cas_weak(
                     state,
-                    with_one_more_share(state),
+                    state.with_one_more_share(),
                     Ordering::Acquire,
                     Ordering::Relaxed,
                 )
@@ -449,12 +742,12 @@ impl RawPushLock {
     /// One attempt at exclusive, retried only while the word stays free.
     #[inline]
     fn try_exclusive_now(&self) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        while is_exclusive_acquirable(state) {
+        let mut state = self.load(Ordering::Relaxed);
+        while state.is_exclusive_acquirable() {
             // Acquire pairs with the Release of the previous holder's release.
-            match self.state.compare_exchange_weak(
+            match self.cas_weak(
                 state,
-                with_exclusive_hold(state),
+                state.with_exclusive_hold(),
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
@@ -468,12 +761,12 @@ impl RawPushLock {
     /// One attempt at shared, retried only while the word stays shared-acquirable.
     #[inline]
     fn try_shared_now(&self) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        while is_shared_acquirable(state) {
+        let mut state = self.load(Ordering::Relaxed);
+        while state.is_shared_acquirable() {
             // Acquire pairs with the Release of the last writer's release.
-            match self.state.compare_exchange_weak(
+            match self.cas_weak(
                 state,
-                with_one_more_share(state),
+                state.with_one_more_share(),
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
@@ -507,13 +800,12 @@ impl RawPushLock {
     #[track_caller]
     pub unsafe fn release(&self) {
         verifier::on_release(self.addr(), LockKind::PushLock);
-        let state = self.state.load(Ordering::Relaxed);
-        if state & WAITING == 0 {
-            let next = without_one_hold(state);
+        let state = self.load(Ordering::Relaxed);
+        if !state.is_queued() {
+            let next = state.without_one_hold();
             // Release pairs with the Acquire of the next acquire.
             if self
-                .state
-                .compare_exchange_weak(state, next, Ordering::Release, Ordering::Relaxed)
+                .cas_weak(state, next, Ordering::Release, Ordering::Relaxed)
                 .is_ok()
             {
                 return;
@@ -535,8 +827,12 @@ impl RawPushLock {
         verifier::on_release(self.addr(), LockKind::PushLock);
         // Release pairs with the Acquire of the next acquire.
         if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            .cas(
+                Word::EXCLUSIVE,
+                Word::FREE,
+                Ordering::Release,
+                Ordering::Relaxed,
+            )
             .is_err()
         {
             self.release_slow();
@@ -558,7 +854,7 @@ impl RawPushLock {
     #[inline]
     pub fn is_locked(&self) -> bool {
         // Relaxed: a snapshot for queries; nothing is read through it.
-        is_locked_state(self.state.load(Ordering::Relaxed))
+        self.load(Ordering::Relaxed).is_locked()
     }
 
     /// Whether the lock is held exclusive.
@@ -576,7 +872,7 @@ impl RawPushLock {
     #[inline]
     pub fn is_locked_exclusive(&self) -> bool {
         // Relaxed: a snapshot for queries.
-        is_exclusive_state(self.state.load(Ordering::Relaxed))
+        self.load(Ordering::Relaxed).is_exclusive()
     }
 
     /// Whether any thread is queued on the lock (a snapshot). For the verifier (P4's
@@ -592,6 +888,6 @@ impl RawPushLock {
     #[inline]
     pub fn has_waiters(&self) -> bool {
         // Relaxed: a snapshot for queries.
-        self.state.load(Ordering::Relaxed) & WAITING != 0
+        self.load(Ordering::Relaxed).is_queued()
     }
 }
