@@ -153,7 +153,7 @@ fn c2_bug_check_handler_intercepts_misuse_without_forking() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "7 stops intercepted\n"
+        "9 stops intercepted\n"
     );
     // The handler saw every stop, so nothing was printed for them.
     assert!(

@@ -386,6 +386,57 @@ fn r11_release_of_resource_owned_by_another_thread_names_owner_table() {
     assert_ne!(check.parameters()[2], 0, "p3 = owner table");
 }
 
+/// Regression (owner value 0): `release_for_thread_lite(0)` used to match 0 against
+/// both the idle and the table-mode word and reset the word to idle, so a second
+/// thread got exclusive ownership while the real owner still held it. In every state
+/// (idle, one-word exclusive and shared owner, table mode after a recursion, table
+/// mode with a waiter) it must be `0x16E` and leave the resource as it was.
+#[test]
+fn r11_release_for_thread_zero_is_invalid_release_in_every_state() {
+    let _w = watchdog(30);
+    let zero = |r: &Resource| {
+        let check = bug_check_of(|| r.release_for_thread_lite(0));
+        assert_eq!(check.code(), codes::ERESOURCE_INVALID_RELEASE);
+        assert_eq!(check.parameters()[1], 0);
+    };
+    // Idle: nothing to release, and still idle afterwards.
+    let r = Resource::new();
+    zero(&r);
+    assert!(r.try_acquire_exclusive().is_some());
+    // A one-word exclusive owner, then the table after a recursion.
+    for recursions in [1, 2] {
+        let r = Resource::new();
+        for _ in 0..recursions {
+            r.acquire_exclusive_lite(true);
+        }
+        zero(&r);
+        assert!(r.is_acquired_exclusive(), "still owned after {recursions}");
+        assert!(!on_third_thread(&r, |r| r.acquire_exclusive_lite(false)));
+        assert!(!on_third_thread(&r, |r| r.acquire_shared_lite(false)));
+        for _ in 0..recursions {
+            r.release_lite();
+        }
+        assert!(on_third_thread(&r, |r| {
+            let got = r.acquire_exclusive_lite(false);
+            r.release_lite();
+            got
+        }));
+    }
+    // A one-word shared owner.
+    let r = Resource::new();
+    r.acquire_shared_lite(true);
+    zero(&r);
+    assert_eq!(r.shared_count(), 1);
+    assert!(!on_third_thread(&r, |r| r.acquire_exclusive_lite(false)));
+    r.release_lite();
+    // Table mode with a queued exclusive waiter: the waiter is still granted.
+    with_shared_owner_and_exclusive_waiter(|r| {
+        zero(r);
+        assert_eq!(r.exclusive_waiters(), 1);
+        assert_eq!(r.shared_count(), 1);
+    });
+}
+
 #[test]
 fn r11_release_for_bad_owner_is_eresource_invalid_release() {
     let _w = watchdog(30);

@@ -59,6 +59,12 @@ int main(void) {
     CHECK(strstr(LastText, "RESOURCE_NOT_OWNED") != NULL);
     CHECK(ExAcquireResourceExclusiveLite(&resource, TRUE) == TRUE);
 
+    /* An owner value of 0 is neither a thread nor an owner pointer: 0x16E, and the
+     * owner keeps the resource (a third acquire still recurses; a try from here
+     * sees it owned). Checked in table mode too, after the recursion below. */
+    EXPECT_STOP(ExReleaseResourceForThreadLite(&resource, 0), 0x16E, (ULONG_PTR)&resource);
+    CHECK(ExIsResourceAcquiredExclusiveLite(&resource) == TRUE);
+
     /* The !locks report shows the owned resource once it has an owner table
      * (recursion moves it there). */
     CHECK(ExAcquireResourceExclusiveLite(&resource, TRUE) == TRUE);
@@ -74,6 +80,10 @@ int main(void) {
     CHECK(PushLockFormatLocks(NULL, 0) == length);
     CHECK(PushLockFormatLocks(report, 8) == length);
     CHECK(strlen(report) == 7);
+
+    EXPECT_STOP(ExReleaseResourceForThreadLite(&resource, 0), 0x16E, (ULONG_PTR)&resource);
+    CHECK(ExIsResourceAcquiredExclusiveLite(&resource) == TRUE);
+    CHECK(ExGetExclusiveWaiterCount(&resource) == 0);
 
     /* Deleting an owned resource is a stop; the call fails and the resource lives on. */
     EXPECT_STOP(CHECK(ExDeleteResourceLite(&resource) == STATUS_UNSUCCESSFUL), 0xC4,

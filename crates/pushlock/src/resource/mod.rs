@@ -320,6 +320,9 @@ impl Resource {
     /// Releases one acquisition of `owner`: the fast CAS if it is the fast owner,
     /// else the table. Returns `false` if `owner` owns nothing.
     ///
+    /// `owner` must be non-zero (a thread id or an owner pointer): 0 would match the
+    /// masked `IDLE` and `SLOW` words. `release_for_thread_lite` checks it.
+    ///
     /// Only the common case is inline (a load, a compare and a CAS): the caller is the
     /// one-word owner. Everything else is out of line in `release_owner_slow`.
     #[inline]
@@ -507,7 +510,10 @@ impl Resource {
         if owner == current_tid() {
             verifier::on_release(self.addr(), LockKind::Resource);
         }
-        if !self.release_owner(owner) {
+        // 0 is neither a thread (ids are non-zero) nor an owner pointer, and it would
+        // match the masked IDLE and SLOW words in `release_owner` (whose fast path
+        // relies on a non-zero owner): refuse it before touching the word (R11).
+        if owner == 0 || !self.release_owner(owner) {
             self.release_for_non_owner(owner);
         }
     }
