@@ -84,6 +84,26 @@ const FAST_SHARED: usize = 0b010;
 const SLOW: usize = 0b100;
 const MODE_MASK: usize = 0b111;
 
+/// Armed while a waiter's node is queued: if the wait unwinds (a panicking deadlock
+/// reporter, a stop raised in a hook), the node leaves the queue before its stack
+/// frame dies (table Invariant 5); if it was granted meanwhile, the ownership it was
+/// handed is released, so the hand-off goes on to the next waiter. Forgotten on the
+/// normal return.
+struct LeaveOnUnwind<'a> {
+    resource: &'a Resource,
+    node: &'a WaitNode,
+}
+
+impl Drop for LeaveOnUnwind<'_> {
+    fn drop(&mut self) {
+        let node = self.node;
+        if !self.resource.table().locked(|core| core.cancel(node)) {
+            // Granted (under the lock, so `granted` is set): we own one acquisition.
+            self.resource.release_owner(node.tid);
+        }
+    }
+}
+
 /// The executive resource (`ERESOURCE`).
 ///
 /// Recursive exclusive ownership, shared ownership tracked per thread, four shared
@@ -248,7 +268,12 @@ impl Resource {
             }
         });
         if queued {
+            let leave = LeaveOnUnwind {
+                resource: self,
+                node: &node,
+            };
             wait::wait_for_grant(&node);
+            std::mem::forget(leave);
         }
         true
     }

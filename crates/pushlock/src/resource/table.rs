@@ -13,8 +13,10 @@
 //! 4. Hand-off: when `owners` is empty, `waiters` is empty (every release that
 //!    empties the table grants a waiter before unlocking).
 //! 5. Every pointer in `waiters` points at a live [`WaitNode`] whose `granted` is
-//!    `false`; its thread cannot leave its wait before `granted` is set, so the node
-//!    outlives its queue entry.
+//!    `false`; its thread leaves its wait only once `granted` is set, or, when it
+//!    unwinds out of the wait (a panicking deadlock reporter, a stop), after taking
+//!    the node out under the lock ([`Core::cancel`]), so the node outlives its queue
+//!    entry.
 //!
 //! ## Memory orderings
 //! The spin lock is a plain acquire/release lock: `Acquire` on the winning swap pairs
@@ -165,6 +167,30 @@ impl Core {
         }
         self.contention = self.contention.wrapping_add(1);
         self.waiters.push_back(node);
+    }
+
+    /// Takes `node` out of the queue if it is still there (its thread is leaving its
+    /// wait by unwinding); `false` if it was granted already. A shared waiter that
+    /// waited only behind this exclusive waiter (R3) is granted now, since no later
+    /// release would wake it while shared owners come and go.
+    pub(crate) fn cancel(&mut self, node: &WaitNode) -> bool {
+        let Some(i) = self
+            .waiters
+            .iter()
+            .position(|&queued| std::ptr::eq(queued, node))
+        else {
+            return false;
+        };
+        self.waiters.remove(i);
+        if node.exclusive {
+            self.exclusive_waiters -= 1;
+            if self.exclusive_waiters == 0 && !self.exclusive && !self.owners.is_empty() {
+                self.grant_all_shared();
+            }
+        } else {
+            self.shared_waiters -= 1;
+        }
+        true
     }
 
     /// Releases one acquisition of `owner`; `false` if it owns none.
