@@ -39,26 +39,11 @@ typedef void (*PUSHLOCK_BUGCHECK_HANDLER)(ULONG BugCheckCode,
                                           const char *StopText,
                                           PVOID Context);
 
-#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
-// `KIRQL`: the simulated interrupt request level of the calling thread.
-typedef uint8_t KIRQL;
-#endif
-
-#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
-// `PKIRQL`.
-typedef KIRQL *PKIRQL;
-#endif
-
 // `EX_PUSH_LOCK`: one machine word; initialize it with `FltInitializePushLock`.
 typedef ULONG_PTR EX_PUSH_LOCK;
 
 // `PEX_PUSH_LOCK`.
 typedef EX_PUSH_LOCK *PEX_PUSH_LOCK;
-
-#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
-// `NTSTATUS`.
-typedef int32_t NTSTATUS;
-#endif
 
 // `ERESOURCE`: opaque storage of the x64 size (0x68 bytes, 8-aligned) that C code
 // embeds by value and initializes with `ExInitializeResourceLite`.
@@ -73,6 +58,21 @@ typedef struct ERESOURCE *PERESOURCE;
 #if !defined(PUSHLOCK_NO_KERNEL_TYPES)
 // `BOOLEAN`: 0 is `FALSE`, anything else `TRUE`.
 typedef uint8_t BOOLEAN;
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `KIRQL`: the simulated interrupt request level of the calling thread.
+typedef uint8_t KIRQL;
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `PKIRQL`.
+typedef KIRQL *PKIRQL;
+#endif
+
+#if !defined(PUSHLOCK_NO_KERNEL_TYPES)
+// `NTSTATUS`.
+typedef int32_t NTSTATUS;
 #endif
 
 // `ERESOURCE_THREAD`: the identity of a resource owner (a thread, or an owner pointer
@@ -153,6 +153,97 @@ uintptr_t PushLockFormatLocks(char *Buffer, uintptr_t BufferLength);
 // `PushLockPrintLocks`: prints the `!locks` report to standard output.
 void PushLockPrintLocks(void);
 
+// `ExInitializePushLock`: makes `PushLock` a free push lock.
+//
+// # Safety
+//
+// `PushLock` points to writable `EX_PUSH_LOCK` storage no other thread uses yet.
+void ExInitializePushLock(PEX_PUSH_LOCK PushLock);
+
+// `ExAcquirePushLockExclusive`: acquires exclusive; enters no critical region.
+//
+// # Safety
+//
+// `PushLock` was initialized and not deleted.
+void ExAcquirePushLockExclusive(PEX_PUSH_LOCK PushLock);
+
+// `ExAcquirePushLockShared`: acquires shared; enters no critical region.
+//
+// # Safety
+//
+// `PushLock` was initialized and not deleted.
+void ExAcquirePushLockShared(PEX_PUSH_LOCK PushLock);
+
+// `ExReleasePushLockExclusive`.
+//
+// # Safety
+//
+// The calling thread holds `PushLock` exclusive.
+void ExReleasePushLockExclusive(PEX_PUSH_LOCK PushLock);
+
+// `ExReleasePushLockShared`.
+//
+// # Safety
+//
+// The calling thread holds `PushLock` shared.
+void ExReleasePushLockShared(PEX_PUSH_LOCK PushLock);
+
+// `ExReleasePushLock`: releases either mode.
+//
+// # Safety
+//
+// The calling thread holds `PushLock`.
+void ExReleasePushLock(PEX_PUSH_LOCK PushLock);
+
+// `ExEnterCriticalRegionAndAcquireResourceExclusive`: returns the (always NULL)
+// `Win32Thread`.
+//
+// # Safety
+//
+// `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
+PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE Resource);
+
+// `ExEnterCriticalRegionAndAcquireResourceShared`: returns NULL.
+//
+// # Safety
+//
+// As `ExEnterCriticalRegionAndAcquireResourceExclusive`.
+PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE Resource);
+
+// `ExEnterCriticalRegionAndAcquireSharedWaitForExclusive`: returns NULL.
+//
+// # Safety
+//
+// As `ExEnterCriticalRegionAndAcquireResourceExclusive`.
+PVOID ExEnterCriticalRegionAndAcquireSharedWaitForExclusive(PERESOURCE Resource);
+
+// `ExReleaseResourceAndLeaveCriticalRegion`.
+//
+// # Safety
+//
+// As `ExEnterCriticalRegionAndAcquireResourceExclusive`.
+void ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource);
+
+// `ExTryToAcquireResourceExclusiveLite`: exclusive without waiting.
+//
+// # Safety
+//
+// As `ExEnterCriticalRegionAndAcquireResourceExclusive`.
+BOOLEAN ExTryToAcquireResourceExclusiveLite(PERESOURCE Resource);
+
+// `ExIsResourceAcquiredLite`: whether the calling thread owns it in either mode.
+//
+// # Safety
+//
+// As `ExEnterCriticalRegionAndAcquireResourceExclusive`.
+BOOLEAN ExIsResourceAcquiredLite(PERESOURCE Resource);
+
+// `KeAreApcsDisabled`: inside a critical region or at `APC_LEVEL` or above.
+BOOLEAN KeAreApcsDisabled(void);
+
+// `KeAreAllApcsDisabled`: at `APC_LEVEL` or above.
+BOOLEAN KeAreAllApcsDisabled(void);
+
 // `KeEnterCriticalRegion`: disables normal kernel APCs for the calling thread.
 void KeEnterCriticalRegion(void);
 
@@ -220,6 +311,14 @@ void FltAcquirePushLockSharedEx(PEX_PUSH_LOCK PushLock, ULONG Flags);
 //
 // The calling thread holds `PushLock` through one of the `FltAcquirePushLock…` calls.
 void FltReleasePushLock(PEX_PUSH_LOCK PushLock);
+
+// `FltReleasePushLockEx`: as `FltReleasePushLock`, with flags (`FLT_PUSH_LOCK_*`;
+// any other bit is bug check `0x152`).
+//
+// # Safety
+//
+// The calling thread holds `PushLock` through one of the `FltAcquirePushLock…` calls.
+void FltReleasePushLockEx(PEX_PUSH_LOCK PushLock, ULONG Flags);
 
 // `FltDeletePushLock`: frees nothing (SPEC P10); afterwards the storage may be reused.
 //

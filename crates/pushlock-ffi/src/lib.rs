@@ -28,6 +28,7 @@
 #![allow(non_snake_case, non_camel_case_types)]
 
 mod diagnostics;
+mod ex;
 mod irql;
 mod push_lock;
 mod resource;
@@ -37,6 +38,7 @@ mod stress;
 mod types;
 
 pub use diagnostics::*;
+pub use ex::*;
 pub use irql::*;
 pub use push_lock::*;
 pub use resource::*;

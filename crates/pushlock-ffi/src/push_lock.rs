@@ -12,7 +12,7 @@ use crate::types::{PEX_PUSH_LOCK, ULONG};
 ///
 /// `lock` is non-null (checked by `enter`), 8-aligned `EX_PUSH_LOCK` storage that
 /// outlives the call and is only accessed through these functions.
-unsafe fn push_lock<'a>(lock: PEX_PUSH_LOCK, function: &'static str) -> &'a RawPushLock {
+pub(crate) unsafe fn push_lock<'a>(lock: PEX_PUSH_LOCK, function: &'static str) -> &'a RawPushLock {
     let lock = enter(lock, function);
     // SAFETY: non-null (just checked); `EX_PUSH_LOCK` and `RawPushLock` have the same
     // size and alignment (asserted in `types`) and `RawPushLock` is one atomic word,
@@ -104,6 +104,22 @@ pub unsafe extern "C" fn FltReleasePushLock(PushLock: PEX_PUSH_LOCK) {
         let lock = unsafe { push_lock(PushLock, "FltReleasePushLock") };
         // SAFETY: the calling thread holds the lock (this fn's contract).
         unsafe { flt::release_push_lock(lock) };
+    })
+}
+
+/// `FltReleasePushLockEx`: as `FltReleasePushLock`, with flags (`FLT_PUSH_LOCK_*`;
+/// any other bit is bug check `0x152`).
+///
+/// # Safety
+///
+/// The calling thread holds `PushLock` through one of the `FltAcquirePushLock…` calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn FltReleasePushLockEx(PushLock: PEX_PUSH_LOCK, Flags: ULONG) {
+    guarded(|| {
+        // SAFETY: the caller's contract is `push_lock`'s.
+        let lock = unsafe { push_lock(PushLock, "FltReleasePushLockEx") };
+        // SAFETY: the calling thread holds the lock (this fn's contract).
+        unsafe { flt::release_push_lock_ex(lock, Flags) };
     })
 }
 

@@ -77,7 +77,7 @@ fn write_signature(resource: PERESOURCE, value: u64) {
 ///
 /// `resource` is null or points to `ERESOURCE` storage that outlives the returned
 /// reference.
-unsafe fn live<'a>(resource: PERESOURCE, function: &'static str) -> &'a Resource {
+pub(crate) unsafe fn live<'a>(resource: PERESOURCE, function: &'static str) -> &'a Resource {
     let resource = enter(resource, function);
     check_live(resource, function);
     // SAFETY: non-null (checked), ERESOURCE storage (contract) holding a `Resource`
@@ -106,7 +106,7 @@ fn check_live(resource: PERESOURCE, function: &'static str) {
     }
 }
 
-fn boolean(value: bool) -> BOOLEAN {
+pub(crate) fn boolean(value: bool) -> BOOLEAN {
     if value { TRUE } else { FALSE }
 }
 

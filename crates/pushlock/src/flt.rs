@@ -191,6 +191,35 @@ pub unsafe fn release_push_lock(lock: &RawPushLock) {
     leave_critical_region();
 }
 
+/// [`release_push_lock`] with flags (`FltReleasePushLockEx`): the same flags as
+/// [`acquire_push_lock_exclusive_ex`].
+///
+/// # Safety
+///
+/// As [`release_push_lock`].
+///
+/// # Panics
+///
+/// Undefined flag bits are bug check `0x152` before the lock is touched; else as
+/// [`release_push_lock`].
+///
+/// # Examples
+///
+/// ```
+/// use pushlock::flt;
+///
+/// let lock = pushlock::RawPushLock::new();
+/// flt::acquire_push_lock_shared(&lock);
+/// // SAFETY: held shared just above, released once.
+/// unsafe { flt::release_push_lock_ex(&lock, 0) };
+/// ```
+#[track_caller]
+pub unsafe fn release_push_lock_ex(lock: &RawPushLock, flags: u32) {
+    check_flags(lock, flags);
+    // SAFETY: this function's contract is `release_push_lock`'s.
+    unsafe { release_push_lock(lock) };
+}
+
 /// Deletes a push lock (`FltDeletePushLock`, P10). Frees nothing: a push lock owns no
 /// memory, and afterwards the caller may reuse the lock's memory. The verifier then
 /// forgets the lock (its lock-order edges).

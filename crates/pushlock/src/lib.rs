@@ -46,6 +46,7 @@
 mod bugcheck;
 mod cache_aware;
 mod diagnostics;
+pub mod ex;
 pub mod flt;
 mod push_lock;
 mod resource;

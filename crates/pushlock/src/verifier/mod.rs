@@ -46,6 +46,8 @@
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod checks;
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+mod ex_checks;
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod held;
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod order;
@@ -172,6 +174,32 @@ pub(crate) fn on_release(lock: usize, kind: LockKind) {
         crate::stress::point(crate::stress::Point::Release);
         checks::release(lock, kind, Location::caller());
     }
+}
+
+/// Called by the `ExAcquirePushLock…` calls ([`crate::ex`]) before the acquire:
+/// outside a critical region at `PASSIVE_LEVEL` is a stop.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_ex_acquire(lock: usize) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    ex_checks::acquire(lock, Location::caller());
+}
+
+/// Called by `ExReleasePushLockExclusive` / `…Shared` before the release: a release
+/// in the other mode than the one held is a stop.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_ex_release(lock: usize, mode: Mode) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    ex_checks::release(lock, mode, Location::caller());
 }
 
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).

@@ -19,6 +19,8 @@
 //! | `0x1007` | [`DELETE_HELD_LOCK`] | `flt::delete_push_lock` of a push lock some thread holds or waits for (P10; resources: `0x1001`) | yes | lock, holding or waiting thread, 0 |
 //! | `0x1010` | [`ACQUIRE_AT_BAD_IRQL`] | push lock or resource acquire above `APC_LEVEL` (A4) | yes | lock, thread, IRQL |
 //! | `0x1011` | [`RELEASE_AT_BAD_IRQL`] | push lock release above `APC_LEVEL`, resource release above `DISPATCH_LEVEL` (A4) | yes | lock, thread, IRQL |
+//! | `0x1020` | [`EX_ACQUIRE_OUTSIDE_CRITICAL_REGION`] | an `ExAcquirePushLock…` call ([`crate::ex`]) at `PASSIVE_LEVEL` outside a critical region | yes | lock, thread, 0 |
+//! | `0x1021` | [`RELEASE_WRONG_MODE`] | `ExReleasePushLockExclusive` of a push lock held shared, or `…Shared` of one held exclusive | yes | lock, thread, mode held (1 = exclusive) |
 //!
 //! Other bug checks (not `0xC4`): `0x20` for a thread exiting inside a critical region
 //! (A3), `0x152` for bad push lock flags (P9), `0xE3` / `0x16E` for resource releases
@@ -57,3 +59,7 @@ pub const DELETE_HELD_LOCK: usize = 0x1007;
 pub const ACQUIRE_AT_BAD_IRQL: usize = 0x1010;
 /// Release above the kind's allowed IRQL (A4, V3).
 pub const RELEASE_AT_BAD_IRQL: usize = 0x1011;
+/// An Ex push lock acquire at `PASSIVE_LEVEL` outside a critical region (A1, V1).
+pub const EX_ACQUIRE_OUTSIDE_CRITICAL_REGION: usize = 0x1020;
+/// A mode-naming push lock release in the other mode than the one held (V1).
+pub const RELEASE_WRONG_MODE: usize = 0x1021;
