@@ -33,7 +33,9 @@ pub unsafe extern "C" fn ExInitializePushLock(PushLock: PEX_PUSH_LOCK) {
 pub unsafe extern "C" fn ExAcquirePushLockExclusive(PushLock: PEX_PUSH_LOCK) {
     guarded(|| {
         // SAFETY: the caller's contract is `push_lock`'s.
-        ex::acquire_push_lock_exclusive(unsafe { push_lock(PushLock, "ExAcquirePushLockExclusive") });
+        ex::acquire_push_lock_exclusive(unsafe {
+            push_lock(PushLock, "ExAcquirePushLockExclusive")
+        });
     })
 }
 
@@ -107,7 +109,8 @@ pub unsafe extern "C" fn ExEnterCriticalRegionAndAcquireResourceExclusive(
 ) -> PVOID {
     guarded(|| {
         // SAFETY: the caller's contract is `live`'s.
-        let resource = unsafe { live(Resource, "ExEnterCriticalRegionAndAcquireResourceExclusive") };
+        let resource =
+            unsafe { live(Resource, "ExEnterCriticalRegionAndAcquireResourceExclusive") };
         ex::enter_critical_region_and_acquire_resource_exclusive(resource);
     });
     core::ptr::null_mut()
@@ -141,8 +144,12 @@ pub unsafe extern "C" fn ExEnterCriticalRegionAndAcquireSharedWaitForExclusive(
 ) -> PVOID {
     guarded(|| {
         // SAFETY: the caller's contract is `live`'s.
-        let resource =
-            unsafe { live(Resource, "ExEnterCriticalRegionAndAcquireSharedWaitForExclusive") };
+        let resource = unsafe {
+            live(
+                Resource,
+                "ExEnterCriticalRegionAndAcquireSharedWaitForExclusive",
+            )
+        };
         ex::enter_critical_region_and_acquire_shared_wait_for_exclusive(resource);
     });
     core::ptr::null_mut()

@@ -5,7 +5,6 @@
 use pushlock::thread::{self, CriticalRegion, Irql};
 use pushlock::{RawPushLock, Resource, ex, flt};
 
-#[allow(dead_code)]
 mod support;
 
 #[test]
@@ -24,7 +23,10 @@ fn a1_ex_push_lock_calls_enter_no_critical_region() {
     unsafe { ex::release_push_lock(&lock) };
     assert!(!lock.is_locked());
     drop(_region);
-    assert!(!ex::are_apcs_disabled(), "the Ex calls left no region entered");
+    assert!(
+        !ex::are_apcs_disabled(),
+        "the Ex calls left no region entered"
+    );
 }
 
 #[test]
@@ -106,12 +108,22 @@ mod verifier {
         let line = line!() + 1;
         let check = support::caught(|| ex::acquire_push_lock_exclusive(&lock));
         assert_eq!(check.code(), 0xC4);
-        assert_eq!(check.parameters()[0], stops::EX_ACQUIRE_OUTSIDE_CRITICAL_REGION);
+        assert_eq!(
+            check.parameters()[0],
+            stops::EX_ACQUIRE_OUTSIDE_CRITICAL_REGION
+        );
         assert_eq!(check.parameters()[1], addr(&lock));
-        assert!(check.message().contains(&format!("{}:{line}:", file!())), "{}", check.message());
+        assert!(
+            check.message().contains(&format!("{}:{line}:", file!())),
+            "{}",
+            check.message()
+        );
         assert!(!lock.is_locked(), "the stop comes before the acquire");
         let check = support::caught(|| ex::acquire_push_lock_shared(&lock));
-        assert_eq!(check.parameters()[0], stops::EX_ACQUIRE_OUTSIDE_CRITICAL_REGION);
+        assert_eq!(
+            check.parameters()[0],
+            stops::EX_ACQUIRE_OUTSIDE_CRITICAL_REGION
+        );
     }
 
     #[test]
@@ -122,8 +134,15 @@ mod verifier {
         // SAFETY: the verifier stops before the release touches the lock.
         let check = support::caught(|| unsafe { ex::release_push_lock_exclusive(&lock) });
         assert_eq!(check.parameters()[0], stops::RELEASE_WRONG_MODE);
-        assert_eq!((check.parameters()[1], check.parameters()[3]), (addr(&lock), 0));
-        assert!(check.message().contains("held shared"), "{}", check.message());
+        assert_eq!(
+            (check.parameters()[1], check.parameters()[3]),
+            (addr(&lock), 0)
+        );
+        assert!(
+            check.message().contains("held shared"),
+            "{}",
+            check.message()
+        );
         // SAFETY: still held shared.
         unsafe { ex::release_push_lock_shared(&lock) };
 

@@ -49,7 +49,7 @@ mod irql;
 mod local;
 
 pub use apc::{queue_apc, sleep_alertable, test_alert};
-pub use critical_region::{CriticalRegion, enter_critical_region, leave_critical_region};
 pub(crate) use critical_region::depth as critical_region_depth;
+pub use critical_region::{CriticalRegion, enter_critical_region, leave_critical_region};
 pub use handle::{ThreadHandle, current};
 pub use irql::{Irql, current_irql, lower_irql, raise_irql};

@@ -45,7 +45,12 @@ pub(super) fn release(lock: usize, asked: Mode, site: Site) {
         let thread = current_thread();
         crate::bugcheck::bug_check(
             DRIVER_VERIFIER_DETECTED_VIOLATION,
-            [RELEASE_WRONG_MODE, lock, thread, usize::from(mode == Mode::Exclusive)],
+            [
+                RELEASE_WRONG_MODE,
+                lock,
+                thread,
+                usize::from(mode == Mode::Exclusive),
+            ],
             format!(
                 "verifier stop {RELEASE_WRONG_MODE:#x}: push lock {lock:#x} released {} at \
                  {site} but held {} since {acquired} by thread {thread:#x}",
