@@ -260,3 +260,40 @@ fn c1_readme_shows_the_example_the_tests_compile() {
         );
     }
 }
+
+#[test]
+fn a1_ex_calls_program_runs() {
+    let exe = build("cc", "ex_calls.c", &["-std=c99", "-pedantic"]);
+    let output = run(&exe, &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "ok\n");
+}
+
+#[cfg(feature = "verifier")]
+fn assert_ex_stop(case: &str, sub_code: usize) {
+    let exe = build("cc", "ex_calls.c", &["-std=c99", "-pedantic"]);
+    let output = run(&exe, &[case]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.signal(),
+        Some(libc_sigabrt()),
+        "{case}: {stderr}"
+    );
+    let first = format!("*** STOP: 0x000000C4 (0x{sub_code:016X},");
+    assert!(
+        stderr.contains(&first),
+        "{case}: no `{first}` in:\n{stderr}"
+    );
+}
+
+#[cfg(feature = "verifier")]
+#[test]
+fn v1_ex_acquire_outside_a_region_stops_in_c() {
+    assert_ex_stop("outside_region", 0x1020);
+}
+
+#[cfg(feature = "verifier")]
+#[test]
+fn v1_ex_release_in_the_wrong_mode_stops_in_c() {
+    assert_ex_stop("wrong_mode", 0x1021);
+}
