@@ -7,3 +7,4 @@ cargo run --release -p lockbench --locked -- --quick > target/lockbench-quick.tx
 tail -n 5 target/lockbench-quick.txt
 test -s target/lockbench/report.json
 test -s target/lockbench/report.svg
+test -s target/lockbench/report.html

@@ -126,8 +126,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let json = out.join("report.json");
     let svg = out.join("report.svg");
     report::json::write(&report, &json)?;
+    let html = out.join("report.html");
     report::svg::write(&report, &svg)?;
-    println!("\nreport: {}\nplot:   {}", json.display(), svg.display());
+    report::html::write(&report, &html)?;
+    println!(
+        "\nreport: {}\nplot:   {}\npage:   {}",
+        json.display(),
+        svg.display(),
+        html.display()
+    );
     Ok(())
 }
 

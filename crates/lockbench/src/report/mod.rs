@@ -1,5 +1,7 @@
-//! The report: one row per lock × workload × threads, and its three renderings.
+//! The report: one row per lock × workload × threads, and its renderings (text
+//! tables, `report.json`, `report.svg`, `report.html`).
 
+pub mod html;
 pub mod json;
 pub mod svg;
 pub mod table;
