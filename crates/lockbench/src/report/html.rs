@@ -102,9 +102,9 @@ fn row_open(out: &mut String, row: &Row) {
 
 fn throughput_table(out: &mut String, rows: &[&Row]) {
     let latency = rows.iter().any(|r| r.ns_per_op.is_some());
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<table class=\"sortable\"><thead><tr><th>lock</th><th>threads</th><th>Mop/s</th><th>ratio</th><th>jain</th><th>min/max</th>{}</tr></thead><tbody>\n",
+        "<table class=\"sortable\"><thead><tr><th>lock</th><th>threads</th><th>Mop/s</th><th>ratio</th><th>jain</th><th>min/max</th>{}</tr></thead><tbody>",
         if latency { "<th>ns/pair</th>" } else { "" }
     );
     for row in rows {
@@ -122,11 +122,11 @@ fn throughput_table(out: &mut String, rows: &[&Row]) {
 }
 
 fn storm_table(out: &mut String, rows: &[&Row]) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p>The writer's wait (µs), pooled over the runs; writer p99 ratio = {BASELINE}'s writer p99 / this lock's (&gt; 1 = the writer waits less).</p>\n\
          <table class=\"sortable\"><thead><tr><th>lock</th><th>threads</th><th>writer p50</th><th>writer p99</th><th>writer max</th>\
-         <th>writes/run</th><th>writer p99 ratio</th><th>reader Mop/s</th><th>jain</th></tr></thead><tbody>\n"
+         <th>writes/run</th><th>writer p99 ratio</th><th>reader Mop/s</th><th>jain</th></tr></thead><tbody>"
     );
     for row in rows {
         let Some(wait) = &row.writer_wait else {
