@@ -23,7 +23,10 @@ static LET_UNWIND: AtomicBool = AtomicBool::new(false);
 /// One test at a time (they share the reporter and the timeouts), each with a
 /// reporter that panics on threads whose name starts with "unwinds" (on
 /// "unwinds-later" only after [`LET_UNWIND`] is set: until then it stays queued).
-fn panicking_reporter() -> (MutexGuard<'static, ()>, Restore) {
+/// The `Restore` comes first: a tuple drops in field order, so the settings are back
+/// before the next test takes the serial lock (the other way round, a test could
+/// find its reporter and 2 ms timeouts replaced by the defaults, and wait a minute).
+fn panicking_reporter() -> (Restore, MutexGuard<'static, ()>) {
     static SERIAL: Mutex<()> = Mutex::new(());
     let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     pushlock::set_deadlock_timeouts(Duration::from_millis(2), Duration::from_millis(2));
@@ -40,7 +43,7 @@ fn panicking_reporter() -> (MutexGuard<'static, ()>, Restore) {
             panic!("reporter panics");
         }
     })));
-    (serial, Restore { units, reporter })
+    (Restore { units, reporter }, serial)
 }
 
 struct Restore {

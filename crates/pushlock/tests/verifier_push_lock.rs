@@ -179,6 +179,35 @@ fn v1_p10_delete_of_held_lock_is_a_stop() {
     flt::delete_push_lock(&held);
 }
 
+/// A waiter that left (a timed acquire that timed out) is no longer "waited for by"
+/// at delete, even while its thread lives on. It used to stay recorded until the
+/// thread's exit, so the delete below stopped with `DELETE_HELD_LOCK`; an unwinding
+/// waiter hit the same, racing its thread's teardown (`unwind_tests`).
+#[test]
+fn v1_delete_after_a_timed_out_waiter_left_is_no_stop() {
+    use lock_api::RawRwLockTimed as _;
+    let _watchdog = Watchdog::start(20);
+    let lock = Arc::new(RawPushLock::new());
+    flt::acquire_push_lock_exclusive(&lock);
+    let (timed_out_tx, timed_out_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let other = lock.clone();
+    let waiter = std::thread::spawn(move || {
+        let got = other.try_lock_shared_for(Duration::from_millis(5));
+        timed_out_tx.send(got.is_none()).unwrap();
+        done_rx.recv().unwrap();
+    });
+    assert!(
+        timed_out_rx.recv().unwrap(),
+        "the timed acquire got the lock"
+    );
+    // SAFETY: held exclusive above.
+    unsafe { flt::release_push_lock(&lock) };
+    flt::delete_push_lock(&lock);
+    done_tx.send(()).unwrap();
+    waiter.join().unwrap();
+}
+
 #[test]
 fn v1_thread_exit_holding_locks_is_reported() {
     let _watchdog = Watchdog::start(20);

@@ -605,9 +605,10 @@ impl RawPushLock {
     #[inline]
     #[track_caller]
     pub fn acquire_exclusive(&self) {
-        verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Exclusive, || {
-            self.has_waiters()
-        });
+        let _attempt =
+            verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Exclusive, || {
+                self.has_waiters()
+            });
         // Acquire pairs with the Release of the previous holder's release.
         if self
             .cas_weak(
@@ -645,9 +646,10 @@ impl RawPushLock {
     #[inline]
     #[track_caller]
     pub fn acquire_shared(&self) {
-        verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Shared, || {
-            self.has_waiters()
-        });
+        let _attempt =
+            verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Shared, || {
+                self.has_waiters()
+            });
         let state = self.load(Ordering::Relaxed);
         // Acquire pairs with the Release of the last writer's release.
         if !(state.is_shared_acquirable()
@@ -726,7 +728,9 @@ impl RawPushLock {
         } else {
             Mode::Shared
         };
-        verifier::on_acquire_start(self.addr(), LockKind::PushLock, mode, || self.has_waiters());
+        let _attempt = verifier::on_acquire_start(self.addr(), LockKind::PushLock, mode, || {
+            self.has_waiters()
+        });
         let fast = if exclusive {
             self.try_exclusive_now()
         } else {

@@ -206,7 +206,7 @@ impl Resource {
         } else {
             Mode::Shared
         };
-        verifier::on_acquire_start(self.addr(), LockKind::Resource, mode, || {
+        let _attempt = verifier::on_acquire_start(self.addr(), LockKind::Resource, mode, || {
             self.exclusive_waiters() > 0
         });
         let tid = current_tid();

@@ -169,6 +169,19 @@ pub(super) fn acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
     });
 }
 
+/// The end of an acquire attempt, acquired or not: the thread no longer waits for
+/// `lock` (already cleared by `acquired`; a thread-local torn down at exit is left).
+pub(super) fn acquire_ended(lock: usize, kind: LockKind) {
+    held::with_current(|locks| {
+        if locks
+            .acquiring
+            .is_some_and(|(waited, waited_kind, _)| waited == lock && waited_kind == kind)
+        {
+            locks.acquiring = None;
+        }
+    });
+}
+
 pub(super) fn try_acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
     // Record first: the lock is held, whatever the IRQL check says.
     acquired(lock, kind, mode, site);
@@ -315,7 +328,7 @@ mod tests {
     #[test]
     fn v1_resource_recursion_is_counted_never_stopped() {
         for mode in [Mode::Exclusive, Mode::Exclusive, Mode::Shared] {
-            on_acquire_start(RESOURCE, LockKind::Resource, mode, || true);
+            let _attempt = on_acquire_start(RESOURCE, LockKind::Resource, mode, || true);
             on_acquired(RESOURCE, LockKind::Resource, mode);
         }
         let count = held::with_current(|locks| {
@@ -337,7 +350,7 @@ mod tests {
 
     #[test]
     fn v1_held_push_locks_lists_holders() {
-        on_acquire_start(PUSH_LOCK, LockKind::PushLock, Mode::Shared, || false);
+        let attempt = on_acquire_start(PUSH_LOCK, LockKind::PushLock, Mode::Shared, || false);
         on_acquired(PUSH_LOCK, LockKind::PushLock, Mode::Shared);
         let me = held::with_current(|locks| locks.thread).unwrap();
         let listed = held_push_locks();
@@ -346,9 +359,16 @@ mod tests {
             (entry.thread, entry.mode, entry.count),
             (me, Mode::Shared, 1)
         );
+        drop(attempt);
         // Shared again with a queued waiter: stop, not hang.
-        let check =
-            caught(|| on_acquire_start(PUSH_LOCK, LockKind::PushLock, Mode::Shared, || true));
+        let check = caught(|| {
+            drop(on_acquire_start(
+                PUSH_LOCK,
+                LockKind::PushLock,
+                Mode::Shared,
+                || true,
+            ))
+        });
         assert_eq!(check.parameters()[0], SHARED_REACQUIRE_BEHIND_WAITER);
         on_release(PUSH_LOCK, LockKind::PushLock);
         assert!(!held_push_locks().iter().any(|h| h.lock == PUSH_LOCK));

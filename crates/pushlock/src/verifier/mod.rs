@@ -102,11 +102,33 @@ pub(crate) fn on_acquire_start(
     kind: LockKind,
     mode: Mode,
     waiters_queued: impl FnOnce() -> bool,
-) {
+) -> AcquireAttempt {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     {
         crate::stress::point(crate::stress::Point::Acquire);
         checks::acquire_start(lock, kind, mode, waiters_queued, Location::caller());
+        AcquireAttempt { lock, kind }
+    }
+    #[cfg(not(all(feature = "verifier", not(pushlock_loom))))]
+    AcquireAttempt {}
+}
+
+/// An acquire between `on_acquire_start` and its end. Dropped without `on_acquired`
+/// (a timeout, a failed `try_`, a waiter that unwinds out of its wait) it clears the
+/// thread's "waits for" record, so a later delete of the lock does not see a waiter
+/// that left (`DELETE_HELD_LOCK`). Empty and without `Drop` when the verifier is off.
+#[must_use = "dropping the attempt ends the wait the verifier records"]
+pub(crate) struct AcquireAttempt {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    lock: usize,
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    kind: LockKind,
+}
+
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
+impl Drop for AcquireAttempt {
+    fn drop(&mut self) {
+        checks::acquire_ended(self.lock, self.kind);
     }
 }
 
