@@ -3,8 +3,6 @@
 //! `FltReleaseResource`): each acquire enters a critical region, each release leaves
 //! one after releasing, so an APC queued meanwhile runs after the release (A1, A2),
 //! over the resource's recursion (R2) and its unowned-release bug check (R11).
-//!
-//! Every test needs the real `Resource` (issue 3): ignored until it is merged.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};

@@ -1,126 +1,20 @@
 //! A2: normal APCs: closures queued to a thread, run on it outside critical regions.
 //!
-//! Each thread that asked for its handle has a [`ThreadShared`] (in an `Arc` the
-//! handles share) holding its APC queue behind a mutex, an `exited` flag set by the
-//! thread-local destructor, and the thread's parker handle so that [`queue_apc`] can
-//! wake a thread in [`sleep_alertable`] at once.
-//!
-//! Invariants:
-//! 1. `queue.exited` only goes from false to true, under the mutex; after that the
-//!    queue stays empty (the destructor drained it, and `queue_apc` checks the flag
-//!    under the same mutex), so nothing is leaked.
-//! 2. `pending` is true whenever `queue.apcs` is non-empty (set under the mutex after
-//!    pushing, cleared under the mutex when the queue is seen empty). It may be true
-//!    with an empty queue for a moment; readers then find nothing to run.
+//! The queue lives in the target thread's [`ThreadShared`] (its invariants are in
+//! `shared.rs`); this file queues to it and delivers from it.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::handle::ThreadHandle;
-use super::local::{LOCAL, Local};
-
-type Apc = Box<dyn FnOnce() + Send + 'static>;
-
-struct Queue {
-    exited: bool,
-    apcs: VecDeque<Apc>,
-}
-
-/// The part of a thread's state that other threads reach through a [`ThreadHandle`].
-pub(crate) struct ThreadShared {
-    id: usize,
-    name: Option<String>,
-    thread: crate::sys::Thread,
-    queue: Mutex<Queue>,
-    /// A cheap "is there anything to run" for the leave-region path (Invariant 2).
-    pending: AtomicBool,
-}
-
-impl ThreadShared {
-    pub(super) fn for_current_thread() -> Self {
-        let thread = crate::sys::current_thread();
-        Self {
-            id: crate::sys::thread_id(),
-            name: thread.name().map(str::to_owned),
-            thread,
-            queue: Mutex::new(Queue {
-                exited: false,
-                apcs: VecDeque::new(),
-            }),
-            pending: AtomicBool::new(false),
-        }
-    }
-
-    pub(super) fn id(&self) -> usize {
-        self.id
-    }
-
-    pub(super) fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    pub(super) fn has_exited(&self) -> bool {
-        self.lock().exited
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Queue> {
-        // An APC never runs under this mutex, so a poisoned one only means a panic in
-        // our own short sections; the queue is still consistent.
-        self.queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The thread is exiting (Invariant 1): drops what is still queued, reporting it.
-    pub(super) fn mark_exited(&self) {
-        let dropped: VecDeque<Apc> = {
-            let mut queue = self.lock();
-            queue.exited = true;
-            // Relaxed: under the mutex, which orders it with every push (Invariant 2).
-            self.pending.store(false, Ordering::Relaxed);
-            std::mem::take(&mut queue.apcs)
-        };
-        if !dropped.is_empty() {
-            eprintln!(
-                "pushlock: thread {:#x} ({}) exited with {} APC(s) pending; dropped",
-                self.id,
-                self.name().unwrap_or("unnamed"),
-                dropped.len()
-            );
-        }
-        // Dropped here, outside the mutex: an APC's captures may run arbitrary drops.
-        drop(dropped);
-    }
-
-    fn pop(&self) -> Option<Apc> {
-        let mut queue = self.lock();
-        let apc = queue.apcs.pop_front();
-        if queue.apcs.is_empty() {
-            // Relaxed: the mutex orders this with the next push (Invariant 2).
-            self.pending.store(false, Ordering::Relaxed);
-        }
-        apc
-    }
-}
-
-/// Whether the calling thread has APCs queued (cheap; used by the leave-region path).
-#[inline]
-pub(super) fn pending(local: &Local) -> bool {
-    local
-        .shared
-        .get()
-        // Acquire pairs with the Release store in `queue_apc`; the mutex in `deliver`
-        // does the real synchronisation, this is only the hint.
-        .is_some_and(|shared| shared.pending.load(Ordering::Acquire))
-}
+use super::local::{self, LOCAL};
+use super::shared::Apc;
 
 /// Runs every APC queued to the calling thread; returns whether any ran. The caller
 /// checked that the thread is outside any critical region at `PASSIVE_LEVEL`.
 #[cold]
 pub(super) fn deliver() -> bool {
-    let Some(shared) = LOCAL.with(|local| local.shared.get().cloned()) else {
+    let Some(shared) = local::existing_shared() else {
         return false;
     };
     let mut ran = false;
@@ -209,8 +103,7 @@ pub fn test_alert() -> bool {
     if !deliverable() {
         return false;
     }
-    let pending = LOCAL.with(pending);
-    pending && deliver()
+    local::apcs_pending() && deliver()
 }
 
 /// An alertable sleep (`KeDelayExecutionThread` with `Alertable = TRUE`): sleeps for
@@ -229,7 +122,7 @@ pub fn test_alert() -> bool {
 pub fn sleep_alertable(duration: Duration) -> bool {
     let deadline = Instant::now().checked_add(duration);
     // Make sure a handle exists, so a waker knows whom to unpark.
-    let _ = super::local::shared();
+    let _ = local::shared();
     loop {
         if test_alert() {
             return true;

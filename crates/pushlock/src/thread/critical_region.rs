@@ -1,7 +1,7 @@
 //! A1: the critical-region depth (`KeEnterCriticalRegion` / `KeLeaveCriticalRegion`).
 
 use super::apc;
-use super::local::LOCAL;
+use super::local::{self, LOCAL};
 use crate::verifier::stops::LEAVE_WITHOUT_ENTER;
 
 /// Enters a critical region: normal APCs queued to this thread are held back until it
@@ -16,7 +16,10 @@ use crate::verifier::stops::LEAVE_WITHOUT_ENTER;
 /// ```
 #[inline]
 pub fn enter_critical_region() {
-    LOCAL.with(|local| local.depth.set(local.depth.get() + 1));
+    LOCAL.with(|local| {
+        local.arm_exit();
+        local.depth.set(local.depth.get() + 1);
+    });
 }
 
 /// Leaves a critical region. Leaving the outermost one delivers the APCs queued
@@ -46,14 +49,14 @@ pub fn leave_critical_region() {
             return None;
         }
         local.depth.set(depth - 1);
-        Some(depth == 1 && local.irql.get() == 0 && apc::pending(local))
+        Some(depth == 1 && local.irql.get() == 0)
     });
     match deliver {
         None => leave_without_enter(),
-        Some(true) => {
+        Some(true) if local::apcs_pending() => {
             apc::deliver();
         }
-        Some(false) => {}
+        Some(_) => {}
     }
     // S1: a stress point after the leave (after an Flt release, the lock is free).
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::apc::ThreadShared;
+use super::shared::ThreadShared;
 
 /// A handle on a thread, for [`super::queue_apc`]. Cheap to clone and sendable; it
 /// stays valid after the thread exits (APCs queued then are reported and dropped).

@@ -136,9 +136,9 @@ pub fn lower_irql(old: Irql) {
     }
     let deliver = LOCAL.with(|local| {
         local.irql.set(old.0);
-        old.0 == 0 && local.depth.get() == 0 && apc::pending(local)
+        old.0 == 0 && local.depth.get() == 0
     });
-    if deliver {
+    if deliver && super::local::apcs_pending() {
         apc::deliver();
     }
 }

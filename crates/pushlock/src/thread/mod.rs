@@ -47,6 +47,7 @@ mod critical_region;
 mod handle;
 mod irql;
 mod local;
+mod shared;
 
 pub use apc::{queue_apc, sleep_alertable, test_alert};
 pub(crate) use critical_region::depth as critical_region_depth;
