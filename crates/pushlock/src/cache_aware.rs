@@ -13,6 +13,9 @@
 //! 2. A writer holds every shard exclusive, so no reader on any shard overlaps it.
 //! 3. Writers take shards in ascending index order only, so two writers cannot
 //!    deadlock (the one that wins shard 0 wins the rest).
+//! 4. A writer whose acquire of shard k unwinds (a verifier stop, a bug check)
+//!    releases shards 0..k before the unwind leaves `write`: no shard stays held
+//!    without a guard.
 //!
 //! ## Memory orderings
 //! This file adds no atomics of its own for the lock protocol: the orderings are the
@@ -235,9 +238,16 @@ impl<T: ?Sized> CacheAwarePushLock<T> {
     /// assert_eq!(&*lock.read(), "hi");
     /// ```
     pub fn write(&self) -> CacheAwareWriteGuard<'_, T> {
+        let mut taken = TakenShards {
+            shards: &self.shards,
+            count: 0,
+        };
         for shard in self.shards.iter() {
             shard.lock.acquire_exclusive();
+            taken.count += 1;
         }
+        // Every slot is held: the guard releases them from here on.
+        core::mem::forget(taken);
         CacheAwareWriteGuard {
             lock: self,
             _not_send: PhantomData,
@@ -296,6 +306,24 @@ impl<T: ?Sized> core::fmt::Debug for CacheAwarePushLock<T> {
         f.debug_struct("CacheAwarePushLock")
             .field("shards", &self.shards.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The slots a `write` has taken so far. Dropped only if an acquire unwinds (a
+/// verifier stop on a later slot, say): it releases them in reverse, so a caught stop
+/// leaves no slot held with no guard to release it (invariant 4).
+struct TakenShards<'a> {
+    shards: &'a [Shard],
+    count: usize,
+}
+
+impl Drop for TakenShards<'_> {
+    fn drop(&mut self) {
+        for shard in self.shards[..self.count].iter().rev() {
+            // SAFETY: `write` acquired each of the first `count` slots exclusive and
+            // has not built its guard; each is released once, here.
+            unsafe { shard.lock.release() };
+        }
     }
 }
 

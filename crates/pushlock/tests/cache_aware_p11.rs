@@ -161,3 +161,31 @@ fn p11_lock_is_send_sync_like_rwlock() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<CacheAwarePushLock<Vec<u8>>>();
 }
+
+/// A stop partway through `write` (here the verifier's recursive-acquire stop on the
+/// last slot, which this thread reads on) releases the slots already taken: another
+/// thread's reader on slot 0 gets in instead of hanging. Before, slots 0..n-1 stayed
+/// held exclusive with no guard.
+#[cfg(feature = "verifier")]
+#[test]
+fn p11_write_stopped_partway_releases_the_slots_it_took() {
+    let _watchdog = Watchdog::start(20);
+    let lock = CacheAwarePushLock::with_shards(4, 0u32);
+    let mine = lock.read_on_shard(3);
+    let check = support::caught(|| drop(lock.write()));
+    assert_eq!(
+        check.parameters()[0],
+        pushlock::verifier_codes::RECURSIVE_PUSH_LOCK_ACQUIRE
+    );
+    for shard in 0..3 {
+        assert!(!lock.shard_is_locked(shard), "slot {shard} left held");
+    }
+    assert!(lock.shard_is_locked(3) && !lock.shard_is_locked_exclusive(3));
+    thread::scope(|s| {
+        s.spawn(|| assert_eq!(*lock.read_on_shard(0), 0));
+    });
+    drop(mine);
+    // A try (no order edges: the stopped write recorded slot 3 before 0..2).
+    *lock.try_write().expect("every slot free") += 1;
+    assert_eq!(*lock.read(), 1);
+}

@@ -361,12 +361,15 @@ fn v3_a4_acquire_at_dispatch_level_is_a_stop() {
     });
     assert_eq!(check.parameters()[0], stops::ACQUIRE_AT_BAD_IRQL);
     thread::lower_irql(old);
-    // A try reported through `on_try_acquired` took the lock before its IRQL check
-    // stopped; one reported through `on_acquire_start` stopped before taking it.
-    if lock.is_locked() {
-        // SAFETY: the try acquire succeeded (and was recorded) before the stop.
-        unsafe { lock.release() };
-    }
+    // The try stopped before touching the lock: nothing is held, nobody hangs on it
+    // (its IRQL check used to run after the take, leaving the lock held with no guard).
+    assert!(
+        !lock.is_locked(),
+        "a stopped try acquire left the lock held"
+    );
+    assert!(lock.try_acquire_exclusive());
+    // SAFETY: held exclusive just above.
+    unsafe { lock.release() };
     // APC_LEVEL is allowed.
     let old = thread::raise_irql(Irql::APC_LEVEL);
     flt::acquire_push_lock_shared(&lock);

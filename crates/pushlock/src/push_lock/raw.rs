@@ -682,6 +682,7 @@ impl RawPushLock {
     #[inline]
     #[track_caller]
     pub fn try_acquire_exclusive(&self) -> bool {
+        verifier::on_try_start(self.addr(), LockKind::PushLock);
         let acquired = self.try_exclusive_now();
         if acquired {
             // A try cannot hang, so the verifier records the holding but checks no
@@ -710,6 +711,7 @@ impl RawPushLock {
     #[inline]
     #[track_caller]
     pub fn try_acquire_shared(&self) -> bool {
+        verifier::on_try_start(self.addr(), LockKind::PushLock);
         let acquired = self.try_shared_now();
         if acquired {
             // A try cannot hang, so the verifier records the holding but checks no

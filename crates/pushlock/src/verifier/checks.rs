@@ -182,10 +182,14 @@ pub(super) fn acquire_ended(lock: usize, kind: LockKind) {
     });
 }
 
-pub(super) fn try_acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
-    // Record first: the lock is held, whatever the IRQL check says.
-    acquired(lock, kind, mode, site);
+/// V3 before a `try_` acquire touches the lock: a stop after the try had taken it
+/// would leave the lock held with no guard to release it.
+pub(super) fn try_start(lock: usize, kind: LockKind, site: Site) {
     check_acquire_irql(lock, kind, site);
+}
+
+pub(super) fn try_acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
+    acquired(lock, kind, mode, site);
 }
 
 pub(super) fn release(lock: usize, kind: LockKind, site: Site) {

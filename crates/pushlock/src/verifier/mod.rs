@@ -33,9 +33,14 @@
 //! | Lock operation | Hooks |
 //! |---|---|
 //! | blocking acquire | `on_acquire_start` before, `on_acquired` after |
-//! | try acquire | `on_try_acquired` after success (or, as before, `on_acquire_start` + `on_acquired`, which then also records order edges) |
+//! | try acquire | `on_try_start` before (the IRQL check), `on_try_acquired` after success (or `on_acquire_start` + `on_acquired`, which then also records order edges) |
 //! | release, or handing ownership away | `on_release` before |
 //! | delete / drop | `on_delete` |
+//!
+//! Every stop is raised before the lock is touched (`on_acquire_start`, `on_block`,
+//! `on_try_start`, `on_release`): the hooks that run after a take (`on_acquired`,
+//! `on_try_acquired`) only record, so a caught stop never leaves a lock held with no
+//! guard to release it.
 //!
 //! Lock addresses are graph nodes, so a lock whose memory can be reused must call
 //! `on_delete` when it dies (its `Drop`), or a later lock at the same address inherits
@@ -164,6 +169,19 @@ pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
         checks::acquired(lock, kind, mode, Location::caller());
         crate::stress::point(crate::stress::Point::Acquired);
     }
+}
+
+/// Called before a `try_` acquire attempts the lock: the IRQL check (V3), so that a
+/// stop leaves nothing held.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_try_start(lock: usize, kind: LockKind) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    checks::try_start(lock, kind, Location::caller());
 }
 
 /// Called after a `try_` acquire succeeded, instead of `on_acquire_start` +
