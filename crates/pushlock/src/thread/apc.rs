@@ -79,7 +79,7 @@ pub fn queue_apc(thread: &ThreadHandle, f: impl FnOnce() + Send + 'static) {
         Some(apc) => {
             eprintln!(
                 "pushlock: APC queued to thread {:#x} ({}), which has exited; dropped",
-                shared.id,
+                shared.id(),
                 shared.name().unwrap_or("unnamed")
             );
             drop(apc);

@@ -28,7 +28,7 @@ pub(super) struct Queue {
 
 /// The part of a thread's state that other threads reach through a [`ThreadHandle`].
 pub(crate) struct ThreadShared {
-    pub(super) id: usize,
+    id: usize,
     name: Option<String>,
     pub(super) thread: crate::sys::Thread,
     queue: Mutex<Queue>,

@@ -35,8 +35,10 @@ fn kind_name(kind: LockKind) -> &'static str {
     }
 }
 
-/// V3: both kinds are acquired at `APC_LEVEL` or below.
-fn check_acquire_irql(lock: usize, kind: LockKind, site: Site) {
+/// V3: both kinds are acquired at `APC_LEVEL` or below. A `try_` acquire calls it
+/// before the attempt (`on_try_start`): a stop after the take would leave the lock
+/// held with no guard to release it.
+pub(super) fn check_acquire_irql(lock: usize, kind: LockKind, site: Site) {
     let irql = current_irql();
     if irql > Irql::APC_LEVEL {
         stop(
@@ -180,16 +182,6 @@ pub(super) fn acquire_ended(lock: usize, kind: LockKind) {
             locks.acquiring = None;
         }
     });
-}
-
-/// V3 before a `try_` acquire touches the lock: a stop after the try had taken it
-/// would leave the lock held with no guard to release it.
-pub(super) fn try_start(lock: usize, kind: LockKind, site: Site) {
-    check_acquire_irql(lock, kind, site);
-}
-
-pub(super) fn try_acquired(lock: usize, kind: LockKind, mode: Mode, site: Site) {
-    acquired(lock, kind, mode, site);
 }
 
 pub(super) fn release(lock: usize, kind: LockKind, site: Site) {

@@ -181,12 +181,12 @@ pub(crate) fn on_acquired(lock: usize, kind: LockKind, mode: Mode) {
 )]
 pub(crate) fn on_try_start(lock: usize, kind: LockKind) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    checks::try_start(lock, kind, Location::caller());
+    checks::check_acquire_irql(lock, kind, Location::caller());
 }
 
 /// Called after a `try_` acquire succeeded, instead of `on_acquire_start` +
-/// `on_acquired`: records the holding (and checks IRQL) but adds no lock-order edges,
-/// since a try cannot deadlock.
+/// `on_acquired`: records the holding (the IRQL was checked by `on_try_start`) but
+/// adds no lock-order edges, since a try cannot deadlock.
 #[inline(always)]
 #[track_caller]
 #[cfg_attr(
@@ -196,7 +196,7 @@ pub(crate) fn on_try_start(lock: usize, kind: LockKind) {
 pub(crate) fn on_try_acquired(lock: usize, kind: LockKind, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     {
-        checks::try_acquired(lock, kind, mode, Location::caller());
+        checks::acquired(lock, kind, mode, Location::caller());
         crate::stress::point(crate::stress::Point::Acquired);
     }
 }
