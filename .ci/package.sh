@@ -4,6 +4,14 @@
 # the packaged pushlock's doc tests (its README included) run from the unpacked crate.
 set -euo pipefail
 log=$(mktemp)
+# Cargo verifies pushlock-ffi against the just-packaged pushlock through a temporary
+# registry, extracted under $CARGO_HOME/registry/src/<hash of the path>/. An extraction
+# left there by an earlier run with the same path is reused as is (cargo checks only
+# that the directory exists), so a stale copy of our own crate would be compiled:
+# remove every extracted copy of the crates packaged here first.
+registry="${CARGO_HOME:-$HOME/.cargo}/registry"
+rm -rf "$registry"/src/*/pushlock-0.1.0 "$registry"/src/*/pushlock-ffi-0.1.0 \
+    "$registry"/cache/*/pushlock-0.1.0.crate "$registry"/cache/*/pushlock-ffi-0.1.0.crate
 cargo package -p pushlock -p pushlock-ffi --locked --allow-dirty 2>&1 | tee "$log"
 if grep -q "^warning" "$log"; then
     echo "cargo package printed warnings" >&2
