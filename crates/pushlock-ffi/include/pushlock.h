@@ -79,6 +79,17 @@ typedef int32_t NTSTATUS;
 // whose two low bits are `11`).
 typedef ULONG_PTR ERESOURCE_THREAD;
 
+// `EX_RUNDOWN_REF`: one machine word (the kernel's union of `Count` and `Ptr`);
+// initialize it with `ExInitializeRundownProtection` and leave it alone after.
+typedef struct EX_RUNDOWN_REF {
+  // Reserved for the implementation (protections held, in units of two, while no
+  // rundown is in progress).
+  ULONG_PTR Count;
+} EX_RUNDOWN_REF;
+
+// `PEX_RUNDOWN_REF`.
+typedef struct EX_RUNDOWN_REF *PEX_RUNDOWN_REF;
+
 // `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 #define FLT_PUSH_LOCK_ENABLE_AUTO_BOOST 1
 
@@ -472,6 +483,67 @@ void FltAcquireResourceShared(PERESOURCE Resource);
 //
 // `Resource` points to an `ERESOURCE` initialized by `ExInitializeResourceLite`.
 void FltReleaseResource(PERESOURCE Resource);
+
+// `ExInitializeRundownProtection`: no protections held, no rundown.
+//
+// # Safety
+//
+// `RunRef` points to writable `EX_RUNDOWN_REF` storage no other thread uses yet.
+void ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+
+// `ExAcquireRundownProtection`: `TRUE` with one protection taken, `FALSE` once
+// rundown started.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef);
+
+// `ExAcquireRundownProtectionEx`: takes `Count` protections, or none (`FALSE`) once
+// rundown started.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+BOOLEAN ExAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+
+// `ExReleaseRundownProtection`: drops one protection; the last one during a rundown
+// wakes the waiter.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+void ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef);
+
+// `ExReleaseRundownProtectionEx`: drops `Count` protections.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+void ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+
+// `ExWaitForRundownProtectionRelease`: starts rundown (acquires fail from now on)
+// and blocks, parked, until every protection was released.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+void ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
+
+// `ExRundownCompleted`: marks rundown complete (the wait already did; this checks
+// that it finished).
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+void ExRundownCompleted(PEX_RUNDOWN_REF RunRef);
+
+// `ExReInitializeRundownProtection`: makes a run-down reference usable again.
+//
+// # Safety
+//
+// `RunRef` was initialized by `ExInitializeRundownProtection`.
+void ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
 
 #ifdef __cplusplus
 }  // extern "C"

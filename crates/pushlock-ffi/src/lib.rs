@@ -1,8 +1,9 @@
 //! # pushlock-ffi
 //!
-//! The C ABI of [`pushlock`]: the kernel's push lock, `ERESOURCE`, critical-region and
-//! IRQL calls under their `fltkernel.h` / `wdm.h` names and types (SPEC C1), as a
-//! static and a shared library with a generated header, `include/pushlock.h`.
+//! The C ABI of [`pushlock`]: the kernel's push lock, `ERESOURCE`, critical-region,
+//! IRQL and rundown protection calls under their `fltkernel.h` / `wdm.h` names and
+//! types (SPEC C1), as a static and a shared library with a generated header,
+//! `include/pushlock.h`.
 //!
 //! This crate only translates: it checks pointers, turns C storage into the core's
 //! types and calls the core. Every misuse is a bug check (SPEC C2): the library
@@ -32,6 +33,7 @@ mod ex;
 mod irql;
 mod push_lock;
 mod resource;
+mod rundown;
 mod stop;
 #[cfg(feature = "verifier")]
 mod stress;
@@ -42,6 +44,7 @@ pub use ex::*;
 pub use irql::*;
 pub use push_lock::*;
 pub use resource::*;
+pub use rundown::*;
 #[cfg(feature = "verifier")]
 pub use stress::*;
 pub use types::*;

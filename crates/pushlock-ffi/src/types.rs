@@ -53,6 +53,17 @@ pub type EX_PUSH_LOCK = ULONG_PTR;
 /// `PEX_PUSH_LOCK`.
 pub type PEX_PUSH_LOCK = *mut EX_PUSH_LOCK;
 
+/// `EX_RUNDOWN_REF`: one machine word (the kernel's union of `Count` and `Ptr`);
+/// initialize it with `ExInitializeRundownProtection` and leave it alone after.
+#[repr(C)]
+pub struct EX_RUNDOWN_REF {
+    /// Reserved for the implementation (protections held, in units of two, while no
+    /// rundown is in progress).
+    pub Count: ULONG_PTR,
+}
+/// `PEX_RUNDOWN_REF`.
+pub type PEX_RUNDOWN_REF = *mut EX_RUNDOWN_REF;
+
 /// `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 pub const FLT_PUSH_LOCK_ENABLE_AUTO_BOOST: ULONG = 1;
 /// `FLT_PUSH_LOCK_DISABLE_AUTO_BOOST`.
@@ -94,4 +105,9 @@ const _: () =
     assert!(core::mem::size_of::<EX_PUSH_LOCK>() == core::mem::size_of::<pushlock::RawPushLock>());
 const _: () = assert!(
     core::mem::align_of::<EX_PUSH_LOCK>() == core::mem::align_of::<pushlock::RawPushLock>()
+);
+const _: () =
+    assert!(core::mem::size_of::<EX_RUNDOWN_REF>() == core::mem::size_of::<pushlock::RundownRef>());
+const _: () = assert!(
+    core::mem::align_of::<EX_RUNDOWN_REF>() == core::mem::align_of::<pushlock::RundownRef>()
 );

@@ -297,3 +297,48 @@ fn v1_ex_acquire_outside_a_region_stops_in_c() {
 fn v1_ex_release_in_the_wrong_mode_stops_in_c() {
     assert_ex_stop("wrong_mode", 0x1021);
 }
+
+/// `tests/c/rundown.c`, built once for the tests that run it.
+fn rundown_program() -> &'static PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| build("cc", "rundown.c", &["-std=c99", "-pedantic"]))
+}
+
+#[test]
+fn c1_rundown_program_runs() {
+    let output = run(rundown_program(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "ok\n");
+}
+
+/// Rundown misuse through C: the stop screen with the sub-code, then an abort
+/// (with or without the verifier).
+fn assert_rundown_stop(case: &str, sub_code: usize) {
+    let output = run(rundown_program(), &[case]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.signal(),
+        Some(libc_sigabrt()),
+        "{case}: {stderr}"
+    );
+    let first = format!("*** STOP: 0x000000C4 (0x{sub_code:016X},");
+    assert!(
+        stderr.contains(&first),
+        "{case}: no `{first}` in:\n{stderr}"
+    );
+}
+
+#[test]
+fn c2_rundown_release_without_acquire_stops_in_c() {
+    assert_rundown_stop("release_without_acquire", 0x1030);
+}
+
+#[test]
+fn c2_rundown_wait_twice_stops_in_c() {
+    assert_rundown_stop("wait_twice", 0x1031);
+}
+
+#[test]
+fn c2_rundown_completed_before_rundown_stops_in_c() {
+    assert_rundown_stop("completed_early", 0x1032);
+}

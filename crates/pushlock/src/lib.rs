@@ -25,6 +25,8 @@
 //!   `src/resource/mod.rs` and `docs/resource.md`.
 //! - [`locks`] (SPEC D1, D2): the `!locks` report and its wait-for cycles;
 //!   `src/diagnostics/mod.rs` and `docs/resource.md`.
+//! - [`RundownRef`] (`EX_RUNDOWN_REF`): rundown protection for teardown, one word;
+//!   its state and invariants at the top of `src/rundown.rs`, notes in `docs/rundown.md`.
 //! - [`flt`] and [`thread`] (SPEC A1-A4): the Filter Manager calls, critical regions,
 //!   APCs and the simulated IRQL; `docs/thread-flt-verifier.md`.
 //! - The verifier (feature `verifier`, SPEC V1-V3) and its stop codes,
@@ -50,6 +52,7 @@ pub mod ex;
 pub mod flt;
 mod push_lock;
 mod resource;
+mod rundown;
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
 pub mod stress;
 mod sys;
@@ -71,4 +74,5 @@ pub use resource::{
     DeadlockReporter, OwnerPointer, Resource, ResourceGuard, TransferredResource,
     current_resource_thread, set_deadlock_report_units, set_deadlock_reporter,
 };
+pub use rundown::RundownRef;
 pub use verifier::stops as verifier_codes;

@@ -3,7 +3,7 @@
 //! Kept apart from `checks.rs` (the lock-kind-independent hooks).
 
 use super::held::{self, Site, mode_name};
-use super::stops::{EX_ACQUIRE_OUTSIDE_CRITICAL_REGION, RELEASE_WRONG_MODE};
+use super::stops::{ACQUIRE_AT_BAD_IRQL, EX_ACQUIRE_OUTSIDE_CRITICAL_REGION, RELEASE_WRONG_MODE};
 use super::{LockKind, Mode};
 use crate::codes::DRIVER_VERIFIER_DETECTED_VIOLATION;
 use crate::thread::{Irql, current_irql};
@@ -56,6 +56,23 @@ pub(super) fn release(lock: usize, asked: Mode, site: Site) {
                  {site} but held {} since {acquired} by thread {thread:#x}",
                 mode_name(asked),
                 mode_name(mode),
+            ),
+        );
+    }
+}
+
+/// `ExWaitForRundownProtectionRelease` blocks, so it must run below `DISPATCH_LEVEL`.
+pub(super) fn rundown_wait(rundown: usize, site: Site) {
+    let irql = current_irql();
+    if irql > Irql::APC_LEVEL {
+        let thread = current_thread();
+        crate::bugcheck::bug_check(
+            DRIVER_VERIFIER_DETECTED_VIOLATION,
+            [ACQUIRE_AT_BAD_IRQL, rundown, thread, irql.0.into()],
+            format!(
+                "verifier stop {ACQUIRE_AT_BAD_IRQL:#x}: wait for rundown of {rundown:#x} at \
+                 IRQL {} (above APC_LEVEL) on thread {thread:#x} at {site}",
+                irql.0
             ),
         );
     }

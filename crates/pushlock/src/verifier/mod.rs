@@ -242,6 +242,19 @@ pub(crate) fn on_ex_release(lock: usize, mode: Mode) {
     ex_checks::release(lock, mode, Location::caller());
 }
 
+/// Called by [`crate::RundownRef::wait_for_release`] before it blocks: a wait above
+/// `APC_LEVEL` is a stop (`0x1010`, V3).
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_rundown_wait(rundown: usize) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    ex_checks::rundown_wait(rundown, Location::caller());
+}
+
 /// Called when a lock is deleted (`FltDeletePushLock`, `ExDeleteResourceLite`, `Drop`).
 #[inline(always)]
 #[track_caller]

@@ -17,10 +17,14 @@
 //! | `0x1005` | [`RELEASE_NOT_HELD`] | release of a push lock the thread does not hold | yes | lock, thread, 0 |
 //! | `0x1006` | [`EXIT_HOLDING_LOCKS`] | a thread exits holding push locks or resources (shown to the handler from its thread-local destructor, no panic) | yes | first lock, thread, number of locks held |
 //! | `0x1007` | [`DELETE_HELD_LOCK`] | `flt::delete_push_lock` of a push lock some thread holds or waits for (P10; resources: `0x1001`) | yes | lock, holding or waiting thread, 0 |
-//! | `0x1010` | [`ACQUIRE_AT_BAD_IRQL`] | push lock or resource acquire above `APC_LEVEL` (A4) | yes | lock, thread, IRQL |
+//! | `0x1010` | [`ACQUIRE_AT_BAD_IRQL`] | push lock or resource acquire, or a rundown wait (`RundownRef::wait_for_release`), above `APC_LEVEL` (A4) | yes | lock, thread, IRQL |
 //! | `0x1011` | [`RELEASE_AT_BAD_IRQL`] | push lock release above `APC_LEVEL`, resource release above `DISPATCH_LEVEL` (A4) | yes | lock, thread, IRQL |
 //! | `0x1020` | [`EX_ACQUIRE_OUTSIDE_CRITICAL_REGION`] | an `ExAcquirePushLock…` call ([`crate::ex`]) at `PASSIVE_LEVEL` outside a critical region | yes | lock, thread, 0 |
 //! | `0x1021` | [`RELEASE_WRONG_MODE`] | `ExReleasePushLockExclusive` of a push lock held shared, or `…Shared` of one held exclusive | yes | lock, thread, mode held (1 = exclusive) |
+//! | `0x1030` | [`RUNDOWN_RELEASE_NOT_ACQUIRED`] | a rundown release of more protections than are held ([`crate::RundownRef`]) | no | reference, count held, count released |
+//! | `0x1031` | [`RUNDOWN_WAIT_TWICE`] | a second rundown wait: one in progress, or rundown completed and not reinitialized | no | reference, thread, 1 if completed |
+//! | `0x1032` | [`RUNDOWN_BAD_STATE`] | `completed` / `reinitialize` of a rundown reference whose rundown has not finished | no | reference, rundown bit, count or block address |
+//! | `0x1033` | [`RUNDOWN_COUNT_OVERFLOW`] | a rundown acquire that overflows the count | no | reference, count held, count asked |
 //!
 //! Other bug checks (not `0xC4`): `0x20` for a thread exiting inside a critical region
 //! (A3), `0x152` for bad push lock flags (P9), `0xE3` / `0x16E` for resource releases
@@ -63,3 +67,11 @@ pub const RELEASE_AT_BAD_IRQL: usize = 0x1011;
 pub const EX_ACQUIRE_OUTSIDE_CRITICAL_REGION: usize = 0x1020;
 /// A mode-naming push lock release in the other mode than the one held (V1).
 pub const RELEASE_WRONG_MODE: usize = 0x1021;
+/// A rundown release of more protections than are held (never needs the verifier).
+pub const RUNDOWN_RELEASE_NOT_ACQUIRED: usize = 0x1030;
+/// A second rundown wait before `reinitialize` (never needs the verifier).
+pub const RUNDOWN_WAIT_TWICE: usize = 0x1031;
+/// `completed` / `reinitialize` before rundown finished (never needs the verifier).
+pub const RUNDOWN_BAD_STATE: usize = 0x1032;
+/// A rundown acquire that overflows the count (never needs the verifier).
+pub const RUNDOWN_COUNT_OVERFLOW: usize = 0x1033;
