@@ -261,18 +261,23 @@ fn c1_readme_shows_the_example_the_tests_compile() {
     }
 }
 
+/// `tests/c/ex_calls.c`, built once: tests running in parallel must not rebuild the
+/// executable another one is starting ("run C program" failed with a busy text file).
+fn ex_calls_program() -> &'static PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| build("cc", "ex_calls.c", &["-std=c99", "-pedantic"]))
+}
+
 #[test]
 fn a1_ex_calls_program_runs() {
-    let exe = build("cc", "ex_calls.c", &["-std=c99", "-pedantic"]);
-    let output = run(&exe, &[]);
+    let output = run(ex_calls_program(), &[]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "ok\n");
 }
 
 #[cfg(feature = "verifier")]
 fn assert_ex_stop(case: &str, sub_code: usize) {
-    let exe = build("cc", "ex_calls.c", &["-std=c99", "-pedantic"]);
-    let output = run(&exe, &[case]);
+    let output = run(ex_calls_program(), &[case]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         output.status.signal(),

@@ -314,7 +314,10 @@ impl RundownRef {
     fn release_during_rundown(&self, count: usize) {
         // Acquire pairs with the waiter's AcqRel CAS that published the block.
         let word = self.word.load(Ordering::Acquire);
-        debug_assert!(word.addr() & RUNDOWN != 0, "RUNDOWN never clears under a holder");
+        debug_assert!(
+            word.addr() & RUNDOWN != 0,
+            "RUNDOWN never clears under a holder"
+        );
         let block = word.map_addr(|addr| addr & !RUNDOWN);
         if block.is_null() {
             // Rundown completed: every protection was released already.
@@ -411,12 +414,10 @@ impl RundownRef {
             let tagged = (&block as *const WaitBlock as *mut WaitBlock).map_addr(|a| a | RUNDOWN);
             // AcqRel: Acquire pairs with the Release CASes of the releases before;
             // Release publishes the block to the releases after.
-            match self.word.compare_exchange_weak(
-                word,
-                tagged,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
+            match self
+                .word
+                .compare_exchange_weak(word, tagged, Ordering::AcqRel, Ordering::Relaxed)
+            {
                 Ok(_) => break,
                 Err(now) => word = now,
             }
@@ -426,8 +427,10 @@ impl RundownRef {
             sys::park();
         }
         // Only we change the word now (invariant 5); the value carries no data.
-        self.word
-            .store(core::ptr::without_provenance_mut(RUNDOWN), Ordering::Relaxed);
+        self.word.store(
+            core::ptr::without_provenance_mut(RUNDOWN),
+            Ordering::Relaxed,
+        );
     }
 
     /// Marks rundown complete (`ExRundownCompleted`). [`wait_for_release`](Self::wait_for_release)

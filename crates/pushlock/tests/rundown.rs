@@ -18,7 +18,10 @@ fn rundown_acquire_release_and_ex_counts() {
     assert!(!r.is_run_down());
     assert!(r.acquire());
     assert!(r.acquire_ex(4));
-    assert!(r.acquire_ex(0), "a zero-count acquire succeeds before rundown");
+    assert!(
+        r.acquire_ex(0),
+        "a zero-count acquire succeeds before rundown"
+    );
     r.release_ex(3);
     r.release();
     r.release();
@@ -51,7 +54,10 @@ fn rundown_wait_blocks_until_the_last_release_and_refuses_acquires_meanwhile() {
     while !r.is_run_down() {
         std::thread::yield_now();
     }
-    assert!(!r.acquire(), "rundown started: acquires fail while protections remain");
+    assert!(
+        !r.acquire(),
+        "rundown started: acquires fail while protections remain"
+    );
     r.release();
     std::thread::sleep(Duration::from_millis(20));
     assert!(
@@ -83,7 +89,10 @@ fn rundown_release_without_acquire_bug_checks() {
     assert_eq!(p1, verifier_codes::RUNDOWN_RELEASE_NOT_ACQUIRED);
     assert_eq!((p2, p3, p4), (&r as *const RundownRef as usize, 0, 1));
     assert!(check.message().contains("without a matching acquire"));
-    assert!(check.message().contains("rundown.rs"), "names the call site");
+    assert!(
+        check.message().contains("rundown.rs"),
+        "names the call site"
+    );
 
     assert!(r.acquire_ex(2));
     let check = support::caught(|| r.release_ex(3));
@@ -181,12 +190,18 @@ fn rundown_count_overflow_bug_checks() {
     let check = support::caught(|| {
         let _ = r.acquire();
     });
-    assert_eq!(check.parameters()[0], verifier_codes::RUNDOWN_COUNT_OVERFLOW);
+    assert_eq!(
+        check.parameters()[0],
+        verifier_codes::RUNDOWN_COUNT_OVERFLOW
+    );
     r.release_ex(usize::MAX >> 1);
     let check = support::caught(|| {
         let _ = r.acquire_ex(usize::MAX);
     });
-    assert_eq!(check.parameters()[0], verifier_codes::RUNDOWN_COUNT_OVERFLOW);
+    assert_eq!(
+        check.parameters()[0],
+        verifier_codes::RUNDOWN_COUNT_OVERFLOW
+    );
 }
 
 #[cfg(feature = "verifier")]
@@ -262,7 +277,10 @@ fn rundown_stress_teardown_racing_acquirers() {
             0,
             "round {round}: the wait returned while a protection was held"
         );
-        assert!(!r.acquire(), "round {round}: acquire after the wait returned");
+        assert!(
+            !r.acquire(),
+            "round {round}: acquire after the wait returned"
+        );
         for user in users {
             user.join().unwrap();
         }
