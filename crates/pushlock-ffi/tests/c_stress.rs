@@ -52,7 +52,12 @@ fn run(args: &[&str], stress: Option<&str>) -> Output {
     command.output().expect("run stress_races")
 }
 
-const RACES: [&str; 3] = ["lost_update", "check_then_act", "writer_trusts_reader"];
+const RACES: [&str; 4] = [
+    "lost_update",
+    "check_then_act",
+    "writer_trusts_reader",
+    "teardown_frees_before_rundown",
+];
 
 /// `(exposed, runs, slowest µs)` of `count` runs in one process.
 fn count(case: &str, seeds: u64, stressed: bool) -> (u64, u64, u64) {

@@ -228,6 +228,9 @@ impl RundownRef {
     #[track_caller]
     #[must_use = "a failed acquire means the object is being torn down"]
     pub fn acquire_ex(&self, count: usize) -> bool {
+        // S1: stress points before the attempt and inside a successful one.
+        #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+        crate::stress::point(crate::stress::Point::Acquire);
         let mut word = self.word.load(Ordering::Relaxed);
         loop {
             if word.addr() & RUNDOWN != 0 {
@@ -245,7 +248,11 @@ impl RundownRef {
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
-                Ok(_) => return true,
+                Ok(_) => {
+                    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+                    crate::stress::point(crate::stress::Point::Acquired);
+                    return true;
+                }
                 Err(now) => word = now,
             }
         }
@@ -287,6 +294,9 @@ impl RundownRef {
     #[inline]
     #[track_caller]
     pub fn release_ex(&self, count: usize) {
+        // S1: a stress point before the protection is dropped.
+        #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+        crate::stress::point(crate::stress::Point::Release);
         let mut word = self.word.load(Ordering::Relaxed);
         while word.addr() & RUNDOWN == 0 {
             let held = word.addr() >> 1;
@@ -382,6 +392,9 @@ impl RundownRef {
     #[track_caller]
     pub fn wait_for_release(&self) {
         crate::verifier::on_rundown_wait(self.addr());
+        // S1: a stress point before the wait starts.
+        #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+        crate::stress::point(crate::stress::Point::Wait);
         let mut word = self.word.load(Ordering::Relaxed);
         let block = WaitBlock {
             count: AtomicUsize::new(0),

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pushlock::{PushLock, RawPushLock, Resource, flt, stress};
+use pushlock::{PushLock, RawPushLock, Resource, RundownRef, flt, stress};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -145,6 +145,64 @@ fn writer_trusts_reader_finished() -> Result<(), String> {
     }
 }
 
+/// A teardown that frees before it waits: the unload path marks the device freed,
+/// unlinks it from the device list and only then runs the rundown down, so a worker (which
+/// found the device earlier) that took its protection before the rundown started can
+/// still use the freed device. The two workers, started first, usually finish their
+/// few requests before the unload thread is even running.
+fn teardown_frees_before_rundown() -> Result<(), String> {
+    const WORKERS: usize = 2;
+    const REQUESTS: u32 = 8;
+    struct Device {
+        /// The device list's entry for this device: `true` while it is linked.
+        linked: PushLock<bool>,
+        rundown: RundownRef,
+        freed: AtomicBool,
+        used_after_free: AtomicU32,
+    }
+    let device = Arc::new(Device {
+        linked: PushLock::new(true),
+        rundown: RundownRef::new(),
+        freed: AtomicBool::new(false),
+        used_after_free: AtomicU32::new(0),
+    });
+    let mut threads: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let device = device.clone();
+            thread::spawn(move || {
+                for _ in 0..REQUESTS {
+                    if !device.rundown.acquire() {
+                        break;
+                    }
+                    // The request's work: a look at the device's state under its lock.
+                    let linked = *device.linked.read();
+                    if device.freed.load(SeqCst) {
+                        device.used_after_free.fetch_add(1, SeqCst);
+                    }
+                    device.rundown.release();
+                    if !linked {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    let unload = {
+        let device = device.clone();
+        thread::spawn(move || {
+            device.freed.store(true, SeqCst); // the bug: free first ...
+            *device.linked.write() = false;
+            device.rundown.wait_for_release(); // ... then wait for the users
+        })
+    };
+    threads.push(unload);
+    join_all(threads);
+    match device.used_after_free.load(SeqCst) {
+        0 => Ok(()),
+        n => Err(format!("{n} request(s) used the device after it was freed")),
+    }
+}
+
 /// A push lock version of the same trust (Ex-level calls on a RawPushLock): the
 /// second thread assumes the first one has published by the time it looks.
 fn reader_trusts_writer_published() -> Result<(), String> {
@@ -211,7 +269,7 @@ fn correct_counter() -> Result<(), String> {
     }
 }
 
-const PROGRAMS: [(&str, Program); 4] = [
+const PROGRAMS: [(&str, Program); 5] = [
     ("lost update (shared read, exclusive write)", lost_update),
     ("check-then-act (flag outside the lock)", check_then_act),
     (
@@ -221,6 +279,10 @@ const PROGRAMS: [(&str, Program); 4] = [
     (
         "reader trusts writer published (push lock)",
         reader_trusts_writer_published,
+    ),
+    (
+        "teardown frees before rundown (rundown protection)",
+        teardown_frees_before_rundown,
     ),
 ];
 

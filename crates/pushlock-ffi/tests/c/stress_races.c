@@ -8,7 +8,8 @@
  *   stress_races count <case> <first> <count> <stress|plain>
  *                                                  prints "exposed K of N, slowest M us"
  *
- * Cases: lost_update, check_then_act, writer_trusts_reader, correct.
+ * Cases: lost_update, check_then_act, writer_trusts_reader,
+ * teardown_frees_before_rundown, correct.
  * `once` is what PUSHLOCK_STRESS=<seed> ./stress_races once <case> stresses.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -159,6 +160,68 @@ static int writer_trusts_reader(void) {
     return 0;
 }
 
+/* A teardown that frees before it waits: the unload path marks the device freed,
+ * unlinks it from the device list and only then runs the rundown down, so a worker
+ * that took its protection before the rundown started can use the freed device. The
+ * two workers, started first, usually finish their requests before the unload runs. */
+#define WORKERS 2
+#define REQUESTS 8
+static EX_RUNDOWN_REF DeviceRundown;
+static EX_PUSH_LOCK DeviceListLock;
+static volatile int DeviceLinked, DeviceFreed;
+static int UsedAfterFree;
+
+static void *worker_body(void *arg) {
+    (void)arg;
+    for (int request = 0; request < REQUESTS; request++) {
+        if (!ExAcquireRundownProtection(&DeviceRundown)) break;
+        FltAcquirePushLockShared(&DeviceListLock);
+        int linked = DeviceLinked;
+        FltReleasePushLock(&DeviceListLock);
+        if (__atomic_load_n(&DeviceFreed, __ATOMIC_SEQ_CST)) {
+            __atomic_add_fetch(&UsedAfterFree, 1, __ATOMIC_SEQ_CST);
+        }
+        ExReleaseRundownProtection(&DeviceRundown);
+        if (!linked) break;
+    }
+    return NULL;
+}
+
+static void *unload_body(void *arg) {
+    (void)arg;
+    __atomic_store_n(&DeviceFreed, 1, __ATOMIC_SEQ_CST); /* the bug: free first ... */
+    FltAcquirePushLockExclusive(&DeviceListLock);
+    DeviceLinked = 0;
+    FltReleasePushLock(&DeviceListLock);
+    ExWaitForRundownProtectionRelease(&DeviceRundown); /* ... then wait for users */
+    return NULL;
+}
+
+static int teardown_frees_before_rundown(void) {
+    ExInitializeRundownProtection(&DeviceRundown);
+    FltInitializePushLock(&DeviceListLock);
+    DeviceLinked = 1;
+    DeviceFreed = 0;
+    UsedAfterFree = 0;
+    pthread_t threads[WORKERS + 1];
+    for (int i = 0; i <= WORKERS; i++) {
+        if (pthread_create(&threads[i], NULL, i < WORKERS ? worker_body : unload_body, NULL) !=
+            0) {
+            perror("pthread_create");
+            exit(2);
+        }
+    }
+    for (int i = 0; i <= WORKERS; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    FltDeletePushLock(&DeviceListLock);
+    if (UsedAfterFree != 0) {
+        printf("%d request(s) used the device after it was freed\n", UsedAfterFree);
+        return 1;
+    }
+    return 0;
+}
+
 /* The correct twin of lost_update: read and write under one exclusive hold. */
 static void *correct_body(void *arg) {
     (void)arg;
@@ -186,6 +249,7 @@ static PROGRAM find(const char *name) {
     if (strcmp(name, "lost_update") == 0) return lost_update;
     if (strcmp(name, "check_then_act") == 0) return check_then_act;
     if (strcmp(name, "writer_trusts_reader") == 0) return writer_trusts_reader;
+    if (strcmp(name, "teardown_frees_before_rundown") == 0) return teardown_frees_before_rundown;
     if (strcmp(name, "correct") == 0) return correct;
     fprintf(stderr, "unknown case %s\n", name);
     exit(2);
