@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 mod support;
-use support::Watchdog;
+use support::{Watchdog, stress_ops};
 
 #[test]
 fn p11_read_touches_only_its_shard() {
@@ -95,30 +95,36 @@ fn p11_reader_on_any_shard_blocks_writer() {
 
 #[test]
 fn p11_stress_mixed_invariants() {
-    let _watchdog = Watchdog::start(30);
-    // Under stress mode (`.ci/stress-mode.sh`) every lock call may sleep up to ~2 ms,
-    // so the run is cut to fit its watchdog; the invariants checked are the same.
-    let rounds = if std::env::var_os("PUSHLOCK_STRESS").is_some() {
+    // 30 s without any thread finishing 256 rounds is a hang. `PUSHLOCK_STRESS_OPS`
+    // sets the rounds per thread (the release run in `.ci/release-stress.sh`). Under
+    // stress mode (`.ci/stress-mode.sh`) every lock call may sleep up to ~2 ms, so the
+    // run is cut to 1,000 rounds; the invariants checked are the same.
+    let watchdog = Arc::new(Watchdog::start(30));
+    let rounds = stress_ops(if std::env::var_os("PUSHLOCK_STRESS").is_some() {
         1_000
     } else if cfg!(debug_assertions) {
         40_000
     } else {
         200_000
-    };
+    });
     let lock = Arc::new(CacheAwarePushLock::with_shards(4, 0u64));
     let writers = Arc::new(AtomicUsize::new(0));
     let readers = Arc::new(AtomicUsize::new(0));
     let write_ops = Arc::new(AtomicUsize::new(0));
     let handles: Vec<_> = (0..16)
         .map(|t| {
-            let (lock, writers, readers, write_ops) = (
+            let (lock, writers, readers, write_ops, watchdog) = (
                 lock.clone(),
                 writers.clone(),
                 readers.clone(),
                 write_ops.clone(),
+                watchdog.clone(),
             );
             thread::spawn(move || {
                 for i in 0..rounds {
+                    if i % 256 == 0 {
+                        watchdog.tick();
+                    }
                     if (i + t) % 8 == 0 {
                         let mut g = if i % 5 == 0 {
                             match lock.try_write() {

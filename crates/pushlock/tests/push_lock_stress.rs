@@ -1,18 +1,24 @@
 //! Stress: 16 threads hammer one push lock with every kind of acquire (blocking, try,
-//! timed, downgrade) and check two invariants all the time: no lost update on a counter
-//! written under exclusive hold, and no reader inside while a writer is (P2).
+//! timed with timeouts of 0-49 us, downgrade) and check two invariants all the time: no
+//! lost update on a counter written under exclusive hold, and no reader inside while a
+//! writer is (P2). `PUSHLOCK_STRESS_OPS` sets the operations per thread (the release
+//! run in `.ci/release-stress.sh` sets it).
 #![cfg(not(pushlock_loom))]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use lock_api::{RawRwLock, RawRwLockDowngrade, RawRwLockTimed};
 use pushlock::RawPushLock;
 
+mod support;
+use support::{Watchdog, stress_ops};
+
 const THREADS: usize = 16;
-const OPS_PER_THREAD: usize = if cfg!(debug_assertions) {
+/// Operations per thread unless `PUSHLOCK_STRESS_OPS` says otherwise.
+const DEFAULT_OPS_PER_THREAD: usize = if cfg!(debug_assertions) {
     20_000
 } else {
     250_000
@@ -77,30 +83,22 @@ fn next(seed: &mut u64) -> u64 {
 
 #[test]
 fn p2_stress_mixed_operations() {
+    let ops = stress_ops(DEFAULT_OPS_PER_THREAD);
     let shared = Arc::new(Shared::default());
-    let done = Arc::new(AtomicBool::new(false));
-    // Watchdog: a hang (lost wake-up) fails the test instead of blocking CI.
-    {
-        let done = done.clone();
-        thread::spawn(move || {
-            for _ in 0..600 {
-                thread::sleep(Duration::from_millis(100));
-                if done.load(Ordering::SeqCst) {
-                    return;
-                }
-            }
-            eprintln!("push lock stress: no progress in 60 s (lost wake-up?)");
-            std::process::abort();
-        });
-    }
+    // A hang (lost wake-up) fails the test, with the locks and every thread's stack,
+    // instead of blocking CI: 60 s without any thread finishing 256 operations.
+    let dog = Arc::new(Watchdog::start(60));
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let shared = shared.clone();
+            let (shared, dog) = (shared.clone(), dog.clone());
             thread::spawn(move || {
                 let mut seed = 0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1);
                 let mut writes = 0u64;
                 let lock = &shared.lock;
-                for _ in 0..OPS_PER_THREAD {
+                for i in 0..ops {
+                    if i % 256 == 0 {
+                        dog.tick();
+                    }
                     match next(&mut seed) % 16 {
                         0..=7 => {
                             let g = lock.lock_shared();
@@ -172,7 +170,6 @@ fn p2_stress_mixed_operations() {
         })
         .collect();
     let writes: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
-    done.store(true, Ordering::SeqCst);
     assert_eq!(
         shared.counter.load(Ordering::SeqCst),
         writes,

@@ -1,6 +1,8 @@
 #![cfg(not(pushlock_loom))]
 //! Stress with invariants (16 threads: recursion, every flavour, conversion,
 //! transfer) and a proptest of single-thread operation sequences against a model.
+//! `PUSHLOCK_STRESS_OPS` sets the stress test's operations per thread (the release run
+//! in `.ci/release-stress.sh` sets it).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -10,7 +12,7 @@ use proptest::prelude::*;
 use pushlock::{BugCheck, OwnerPointer, Resource, TransferredResource, current_resource_thread};
 
 mod support;
-use support::Watchdog;
+use support::{Watchdog, stress_ops};
 
 /// Who is inside: writers (exclusive holders) and readers (shared holders).
 #[derive(Default)]
@@ -61,12 +63,13 @@ impl Rng {
 
 #[test]
 fn r2_r3_r4_r5_r7_r8_r10_stress_sixteen_threads_keep_invariants() {
-    let _watchdog = Watchdog::start(120);
-    let ops: usize = if cfg!(debug_assertions) {
+    // 60 s without any thread finishing 256 operations is a hang.
+    let watchdog = &Watchdog::start(60);
+    let ops = stress_ops(if cfg!(debug_assertions) {
         6_000
     } else {
         40_000
-    };
+    });
     let r = Resource::new();
     let inside = Inside::default();
     let (tx, rx) = mpsc::channel::<TransferredResource<'_>>();
@@ -84,7 +87,10 @@ fn r2_r3_r4_r5_r7_r8_r10_stress_sixteen_threads_keep_invariants() {
             s.spawn(move || {
                 let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (t + 1));
                 let owner = OwnerPointer::new(current_resource_thread() | 3).unwrap();
-                for _ in 0..ops {
+                for i in 0..ops {
+                    if i % 256 == 0 {
+                        watchdog.tick();
+                    }
                     match rng.next() % 7 {
                         0 => {
                             let _g = r.acquire_exclusive();
