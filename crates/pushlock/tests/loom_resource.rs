@@ -153,3 +153,55 @@ fn r7_loom_return_to_fast_mode_keeps_mutual_exclusion() {
         assert!(r.try_acquire_exclusive().is_some());
     });
 }
+
+/// Table Invariant 6: a grant racing with the waiter's park announcement never loses
+/// the wake-up. The waiter queues behind an exclusive owner; the release either finds
+/// it still watching (its announcement CAS then fails and it returns without parking)
+/// or finds it announced (the grant unparks it). Mutation that fails it: unpark only
+/// when the swap read `WATCHING` (or never): loom reports the parked waiter as a
+/// deadlock.
+#[test]
+fn r7_loom_grant_racing_park_announcement_wakes_the_waiter() {
+    loom::model(|| {
+        let r = Arc::new(Resource::new());
+        let written = Arc::new(AtomicUsize::new(0));
+        let guard = r.acquire_exclusive();
+        let waiter = {
+            let (r, written) = (r.clone(), written.clone());
+            thread::spawn(move || {
+                let _g = r.acquire_exclusive();
+                // The owner's write happens-before the grant, with or without a park.
+                assert_eq!(written.load(Ordering::Relaxed), 1);
+            })
+        };
+        written.store(1, Ordering::Relaxed);
+        drop(guard);
+        waiter.join().unwrap();
+        assert_eq!(r.exclusive_waiters(), 0);
+    });
+}
+
+/// R5/R7 with the queue-at-once rule: an exclusive acquirer kept out by a shared owner
+/// queues without spinning, and the last shared release hands it the resource.
+/// Mutation that fails it: `Core::release` granting nobody when the last shared owner
+/// leaves (the writer is never woken: loom reports a deadlock).
+#[test]
+fn r5_loom_writer_behind_shared_owner_is_granted_by_its_release() {
+    loom::model(|| {
+        let r = Arc::new(Resource::new());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let reader = r.acquire_shared();
+        let writer = {
+            let (r, inside) = (r.clone(), inside.clone());
+            thread::spawn(move || {
+                let _g = r.acquire_exclusive();
+                assert_eq!(inside.load(Ordering::SeqCst), 0, "writer with a reader");
+            })
+        };
+        inside.fetch_add(1, Ordering::SeqCst);
+        inside.fetch_sub(1, Ordering::SeqCst);
+        drop(reader);
+        writer.join().unwrap();
+        assert!(r.try_acquire_exclusive().is_some());
+    });
+}

@@ -72,9 +72,14 @@ fn current_tid() -> usize {
     sys::thread_id()
 }
 
-/// Spin rounds before a blocking acquire queues (none under loom, where each one is
-/// more schedules to explore); the first `SPIN_PAUSE_ROUNDS` pause `2^i` times, the
-/// rest yield the time slice.
+/// Spin rounds before a blocking acquire queues behind another thread's exclusive
+/// ownership (none under loom, where each one is more schedules to explore); the
+/// first `SPIN_PAUSE_ROUNDS` pause `2^i` times, the rest yield the time slice. An
+/// acquirer kept out by shared owners (or, shared, by a queued exclusive waiter)
+/// queues at once instead: until it is queued it does not hold back new shared
+/// owners (R3/R5 look at queued exclusive waiters), so every round it spent here was
+/// time a read storm kept the writer out (milliseconds per write with four yields,
+/// measured). Once queued, a waiter watches its grant before it parks (`wait.rs`).
 const SPIN_ROUNDS: u32 = if cfg!(pushlock_loom) { 0 } else { 8 };
 const SPIN_PAUSE_ROUNDS: u32 = 4;
 
@@ -98,7 +103,7 @@ impl Drop for LeaveOnUnwind<'_> {
     fn drop(&mut self) {
         let node = self.node;
         if !self.resource.table().locked(|core| core.cancel(node)) {
-            // Granted (under the lock, so `granted` is set): we own one acquisition.
+            // Granted (under the lock, so the node is GRANTED): we own one acquisition.
             self.resource.release_owner(node.tid);
         }
     }
@@ -236,15 +241,20 @@ impl Resource {
             core.try_grant(tid, flavour)
         };
         // First without a wait node: recursion and other immediate grants must not pay
-        // for a thread handle. Then, like the kernel's resource wait, a short bounded
-        // spin (pauses, then a few yields) before queueing: a holder that releases
-        // within it saves a park and a hand-off wake (a convoy per operation otherwise).
+        // for a thread handle. Then, while another thread owns it exclusive, a short
+        // bounded spin before queueing: an owner that releases within it lets us in
+        // without a hand-off (a wake-up per operation otherwise). Kept out by anything
+        // else, queue now (see `SPIN_ROUNDS`).
         let mut round = 0;
         loop {
-            if table.locked(grant) == Grant::Granted {
+            let (granted, held_exclusive) = table.locked(|core| {
+                let granted = grant(core) == Grant::Granted;
+                (granted, core.exclusive)
+            });
+            if granted {
                 return true;
             }
-            if !wait || round == SPIN_ROUNDS {
+            if !wait || round == SPIN_ROUNDS || !held_exclusive {
                 break;
             }
             if round < SPIN_PAUSE_ROUNDS {

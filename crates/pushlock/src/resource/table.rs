@@ -12,21 +12,28 @@
 //! 3. No entry has `count == 0`; owners are unique.
 //! 4. Hand-off: when `owners` is empty, `waiters` is empty (every release that
 //!    empties the table grants a waiter before unlocking).
-//! 5. Every pointer in `waiters` points at a live [`WaitNode`] whose `granted` is
-//!    `false`; its thread leaves its wait only once `granted` is set, or, when it
+//! 5. Every pointer in `waiters` points at a live [`WaitNode`] that is not
+//!    `GRANTED`; its thread leaves its wait only once it is, or, when it
 //!    unwinds out of the wait (a panicking deadlock reporter, a stop), after taking
 //!    the node out under the lock ([`Core::cancel`]), so the node outlives its queue
 //!    entry.
+//! 6. A node's state only moves `WATCHING` -> `PARKED` (its waiter, a CAS, before it
+//!    parks) and `WATCHING`/`PARKED` -> `GRANTED` (the granter, one swap, under the
+//!    lock). The waiter parks only after its CAS succeeded, so the swap that follows
+//!    reads `PARKED` and unparks it; a swap that read `WATCHING` made the CAS fail,
+//!    and the waiter returns without parking. No wake-up is lost, and none is paid
+//!    for a waiter that saw its grant while watching.
 //!
 //! ## Memory orderings
 //! The spin lock is a plain acquire/release lock: `Acquire` on the winning swap pairs
-//! with the `Release` store in `Unlock::drop`. A grant sets `WaitNode::granted` with
-//! `Release`, pairing with the waiter's `Acquire` load in `wait::wait_for_grant`, so
+//! with the `Release` store in `Unlock::drop`. A grant swaps `WaitNode::state` to
+//! `GRANTED` with `Release`, pairing with the waiter's `Acquire` load (or failed
+//! `Acquire` CAS) in `wait::wait_for_grant`, so
 //! everything the releasing owner did happens-before the new owner's section.
 
 use std::collections::VecDeque;
 
-use crate::sys::atomic::{AtomicBool, Ordering};
+use crate::sys::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sys::{self, Thread, UnsafeCell};
 
 /// One owner of the resource: a thread id or an owner pointer, and its recursion count.
@@ -51,12 +58,20 @@ pub(crate) enum Flavour {
     WaitForExclusive,
 }
 
+/// `WaitNode::state`: the waiter is watching its node (spinning), not parked.
+pub(crate) const WATCHING: usize = 0;
+/// `WaitNode::state`: the waiter has parked, or is about to; a grant must wake it.
+pub(crate) const PARKED: usize = 1;
+/// `WaitNode::state`: granted; the waiter owns what it asked for and may return.
+pub(crate) const GRANTED: usize = 2;
+
 /// A waiting thread; lives on the waiter's stack (Invariant 5).
 pub(crate) struct WaitNode {
     pub(crate) thread: Thread,
     pub(crate) tid: usize,
     pub(crate) exclusive: bool,
-    pub(crate) granted: AtomicBool,
+    /// `WATCHING` -> (`PARKED`) -> `GRANTED` (Invariant 6).
+    pub(crate) state: AtomicUsize,
 }
 
 impl WaitNode {
@@ -65,23 +80,34 @@ impl WaitNode {
             thread: sys::current_thread(),
             tid,
             exclusive,
-            granted: AtomicBool::new(false),
+            state: AtomicUsize::new(WATCHING),
         }
     }
 
-    /// Marks the node granted and wakes its thread.
+    /// Whether the node was granted. Acquire pairs with the Release swap in
+    /// [`grant`](Self::grant): the granter's section happens before ours.
+    pub(crate) fn is_granted(&self) -> bool {
+        self.state.load(Ordering::Acquire) == GRANTED
+    }
+
+    /// Marks the node granted and wakes its thread if it parked (a waiter still
+    /// watching its node sees the grant without a wake-up).
     ///
     /// # Safety
     /// * `node` points at a live, queued node (Invariant 5); it may be freed by its
-    ///   thread as soon as `granted` is stored, so it is not touched afterwards.
+    ///   thread as soon as the grant is stored, so it is not touched afterwards.
     unsafe fn grant(node: *const WaitNode) {
         // SAFETY: live by the caller's contract; the handle is copied out before the
-        // store that lets the waiter return.
+        // swap that lets the waiter return.
         let thread = unsafe { (*node).thread.clone() };
-        // Release pairs with the Acquire load in `wait::wait_for_grant`.
-        // SAFETY: still live: `granted` is false until this store.
-        unsafe { (*node).granted.store(true, Ordering::Release) };
-        thread.unpark();
+        // Release pairs with the Acquire load in `is_granted` (and the failed CAS in
+        // `wait::wait_for_grant`). The swap's read is what tells us whether the waiter
+        // announced a park before it (Invariant 6).
+        // SAFETY: still live: the state is not GRANTED until this swap.
+        let before = unsafe { (*node).state.swap(GRANTED, Ordering::Release) };
+        if before == PARKED {
+            thread.unpark();
+        }
     }
 }
 
