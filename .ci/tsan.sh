@@ -31,8 +31,13 @@ tests=$(cd crates/pushlock/tests && ls ./*_stress.rs ./*_spec.rs ./cache_aware_*
 args=()
 for t in $tests; do args+=(--test "$t"); done
 echo "tsan: $(echo $tests | tr ' ' ',')"
+# --test-threads 1: a test binary's tests run one after another (each still runs its
+# own threads), so the std Mutexes around the crate's globals (the resource registry,
+# the thread-name table) are contended only inside a test. A contended std Mutex is
+# acquired in the uninstrumented std, and its data would be reported as raced.
 TSAN_OPTIONS="suppressions=$supp halt_on_error=1" \
-    nice cargo +nightly test -p pushlock --locked --target "$host" "${args[@]}"
+    nice cargo +nightly test -p pushlock --locked --target "$host" "${args[@]}" \
+    -- --test-threads 1
 # The canary: a deliberate race on two test threads must be reported.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
