@@ -1,6 +1,11 @@
 #![cfg(pushlock_loom)]
 //! Loom models of the resource's acquire / release / hand-off core (small, bounded).
 //! Run with `.ci/loom.sh` (RUSTFLAGS="--cfg pushlock_loom", LOOM_MAX_PREEMPTIONS=2, --release).
+//!
+//! The owner table's lock is a push lock taken exclusive (`acquire_exclusive_internal`),
+//! modelled here as it runs: with its release CAS weakened to `Relaxed`,
+//! `r8_loom_convert_grants_shared_waiter` reports concurrent writes to the table's
+//! `UnsafeCell`.
 
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};

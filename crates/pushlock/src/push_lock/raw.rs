@@ -845,6 +845,50 @@ impl RawPushLock {
         }
     }
 
+    /// Exclusive acquire without the verifier's bookkeeping, for a push lock the crate
+    /// uses inside another lock as a plain parking mutex (the resource's owner table):
+    /// such a lock is never in a held list or the order graph, and its sections never
+    /// take another lock. Same protocol as [`acquire_exclusive`](Self::acquire_exclusive):
+    /// spin briefly, then queue and park.
+    #[inline]
+    pub(crate) fn acquire_exclusive_internal(&self) {
+        // Acquire pairs with the Release of the previous holder's release.
+        if self
+            .cas_weak(
+                Word::FREE,
+                Word::EXCLUSIVE,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            )
+            .is_err()
+        {
+            self.acquire_slow(true, None);
+        }
+    }
+
+    /// Releases an [`acquire_exclusive_internal`](Self::acquire_exclusive_internal)
+    /// hold: one CAS when nobody queues, else the queue's hand-off.
+    ///
+    /// # Safety
+    ///
+    /// - The calling thread holds the lock exclusive, through
+    ///   `acquire_exclusive_internal`.
+    #[inline]
+    pub(crate) unsafe fn release_exclusive_internal(&self) {
+        // Release pairs with the Acquire of the next acquire.
+        if self
+            .cas(
+                Word::EXCLUSIVE,
+                Word::FREE,
+                Ordering::Release,
+                Ordering::Relaxed,
+            )
+            .is_err()
+        {
+            self.release_slow();
+        }
+    }
+
     /// Whether the lock is held, in either mode.
     ///
     /// # Examples

@@ -4,10 +4,11 @@
 //! (a second owner, a recursion, a waiter, a name, a transfer), and reused for the
 //! resource's whole life: acquisitions never allocate (the owner `Vec` and the waiter
 //! `VecDeque` keep their capacity). It is the user-mode counterpart of the kernel's
-//! `OwnerTable` plus the resource spin lock that guards the `ERESOURCE` fields.
+//! `OwnerTable` plus the resource spin lock that guards the `ERESOURCE` fields (here a
+//! push lock taken exclusive, which parks after a short spin).
 //!
 //! ## Invariants
-//! 1. `core` is only touched while `locked` is held (see [`OwnerTable::locked`]).
+//! 1. `core` is only touched while `lock` is held (see [`OwnerTable::locked`]).
 //! 2. `exclusive` implies `owners.len() == 1`.
 //! 3. No entry has `count == 0`; owners are unique.
 //! 4. Hand-off: when `owners` is empty, `waiters` is empty (every release that
@@ -25,15 +26,16 @@
 //!    for a waiter that saw its grant while watching.
 //!
 //! ## Memory orderings
-//! The spin lock is a plain acquire/release lock: `Acquire` on the winning swap pairs
-//! with the `Release` store in `Unlock::drop`. A grant swaps `WaitNode::state` to
+//! The table lock is a push lock taken exclusive (its acquire is `Acquire`, its
+//! release `Release`, see `push_lock/raw.rs`). A grant swaps `WaitNode::state` to
 //! `GRANTED` with `Release`, pairing with the waiter's `Acquire` load (or failed
 //! `Acquire` CAS) in `wait::wait_for_grant`, so
 //! everything the releasing owner did happens-before the new owner's section.
 
 use std::collections::VecDeque;
 
-use crate::sys::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::push_lock::RawPushLock;
+use crate::sys::atomic::{AtomicUsize, Ordering};
 use crate::sys::{self, Thread, UnsafeCell};
 
 /// One owner of the resource: a thread id or an owner pointer, and its recursion count.
@@ -120,7 +122,7 @@ pub(crate) enum Grant {
     MustWait,
 }
 
-/// The resource fields behind the spin lock.
+/// The resource fields behind the table lock.
 pub(crate) struct Core {
     pub(crate) exclusive: bool,
     pub(crate) owners: Vec<OwnerEntry>,
@@ -333,39 +335,36 @@ impl Core {
     }
 }
 
-/// The owner table and its spin lock.
+/// The owner table and the lock that guards it.
 pub(crate) struct OwnerTable {
-    locked: AtomicBool,
-    // Loom: a spinning model never ends once its preemption budget is spent (the
-    // spinner is never switched out), so under loom the section is guarded by
-    // loom's blocking mutex as well; `locked` still carries the orderings.
-    #[cfg(pushlock_loom)]
-    model_lock: loom::sync::Mutex<()>,
+    /// A push lock used as a plain mutex (hook-free entry points): a short spin, then
+    /// the waiter queues and parks, so a holder preempted inside a section costs the
+    /// others a sleep, not their time slices.
+    lock: RawPushLock,
     core: UnsafeCell<Core>,
 }
 
 // SAFETY: `core` (including the raw wait-node pointers, which point at nodes whose
-// threads are blocked until granted) is only reached under `locked` (Invariant 1).
+// threads are blocked until granted) is only reached under `lock` (Invariant 1).
 unsafe impl Send for OwnerTable {}
 // SAFETY: as above.
 unsafe impl Sync for OwnerTable {}
 
 /// Unlocks on drop, so a panic inside a locked section cannot leave the lock held.
-struct Unlock<'a>(&'a AtomicBool);
+struct Unlock<'a>(&'a RawPushLock);
 
 impl Drop for Unlock<'_> {
     fn drop(&mut self) {
-        // Release pairs with the Acquire swap in `OwnerTable::locked`.
-        self.0.store(false, Ordering::Release);
+        // SAFETY: created only in `OwnerTable::locked` right after this thread took
+        // the lock with `acquire_exclusive_internal`.
+        unsafe { self.0.release_exclusive_internal() };
     }
 }
 
 impl OwnerTable {
     pub(crate) fn new(name: Option<&'static str>) -> Self {
         Self {
-            locked: AtomicBool::new(false),
-            #[cfg(pushlock_loom)]
-            model_lock: loom::sync::Mutex::new(()),
+            lock: RawPushLock::new(),
             core: UnsafeCell::new(Core {
                 exclusive: false,
                 owners: Vec::with_capacity(4),
@@ -379,23 +378,12 @@ impl OwnerTable {
         }
     }
 
-    /// Runs `f` on the fields under the spin lock (spin a little, then yield: the
-    /// sections are short and never block).
+    /// Runs `f` on the fields under the table lock (sections are short and never
+    /// block or take another lock).
     pub(crate) fn locked<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
-        #[cfg(pushlock_loom)]
-        let _model = self.model_lock.lock().unwrap();
-        let mut spins = 0u32;
-        // Acquire pairs with the Release store in `Unlock::drop`.
-        while self.locked.swap(true, Ordering::Acquire) {
-            if spins < 64 {
-                spins += 1;
-                sys::spin_loop();
-            } else {
-                sys::yield_now();
-            }
-        }
-        let _unlock = Unlock(&self.locked);
-        // SAFETY: we hold `locked` (Invariant 1), so this is the only access.
+        self.lock.acquire_exclusive_internal();
+        let _unlock = Unlock(&self.lock);
+        // SAFETY: we hold `lock` (Invariant 1), so this is the only access.
         self.core.with_mut(|core| f(unsafe { &mut *core }))
     }
 }
