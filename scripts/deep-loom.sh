@@ -33,7 +33,12 @@ for entry in "${models[@]}"; do
     start=$(date +%s.%N)
     if timeout "$limit" nice cargo test -q -p pushlock --release --locked --test "$binary" \
         -- --exact "$model" >"target/deep-loom-$model.log" 2>&1; then
-        result=passed
+        # A renamed model would match nothing and "pass".
+        if grep -q "test result: ok. 1 passed" "target/deep-loom-$model.log"; then
+            result=passed
+        else
+            result="not found"; failed=1
+        fi
     else
         rc=$?
         if [ "$rc" = 124 ]; then result="timed out (${limit} s)"; else result=FAILED; failed=1; fi
