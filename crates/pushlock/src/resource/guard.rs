@@ -147,3 +147,139 @@ impl TransferredResource<'_> {
 pub fn current_resource_thread() -> usize {
     crate::sys::thread_id()
 }
+
+/// The guard-returning methods, built on the Lite API.
+impl Resource {
+    // ---- guard API ------------------------------------------------------------------
+
+    #[inline]
+    fn guard(&self) -> ResourceGuard<'_> {
+        ResourceGuard {
+            resource: self,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Exclusive (recursive) ownership, waiting as long as it takes (R2, R12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_exclusive();
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn acquire_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership (R3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _a = r.acquire_shared();
+    /// let _b = r.acquire_shared();
+    /// assert_eq!(r.shared_count(), 2);
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn acquire_shared(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership that ignores exclusive waiters (R4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_shared_starve_exclusive();
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn acquire_shared_starve_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_starve_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// Shared ownership that yields to exclusive waiters even for a shared owner (R5).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let _guard = r.acquire_shared_wait_for_exclusive();
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn acquire_shared_wait_for_exclusive(&self) -> ResourceGuard<'_> {
+        self.acquire_shared_wait_for_exclusive_lite(true);
+        self.guard()
+    }
+
+    /// `Wait = FALSE` exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// let shared = r.acquire_shared();
+    /// assert!(r.try_acquire_exclusive().is_none()); // R5: a shared owner gets FALSE
+    /// drop(shared);
+    /// assert!(r.try_acquire_exclusive().is_some());
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn try_acquire_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_exclusive_lite(false).then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` shared acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared().is_some());
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn try_acquire_shared(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_lite(false).then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` starve-exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared_starve_exclusive().is_some());
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn try_acquire_shared_starve_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_starve_exclusive_lite(false)
+            .then(|| self.guard())
+    }
+
+    /// `Wait = FALSE` wait-for-exclusive acquire (R6).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = pushlock::Resource::new();
+    /// assert!(r.try_acquire_shared_wait_for_exclusive().is_some());
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn try_acquire_shared_wait_for_exclusive(&self) -> Option<ResourceGuard<'_>> {
+        self.acquire_shared_wait_for_exclusive_lite(false)
+            .then(|| self.guard())
+    }
+}
