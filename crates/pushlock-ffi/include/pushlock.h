@@ -90,6 +90,32 @@ typedef struct EX_RUNDOWN_REF {
 // `PEX_RUNDOWN_REF`.
 typedef struct EX_RUNDOWN_REF *PEX_RUNDOWN_REF;
 
+// `KSPIN_LOCK`: one machine word; initialize it with `KeInitializeSpinLock`.
+typedef ULONG_PTR KSPIN_LOCK;
+
+// `PKSPIN_LOCK`.
+typedef KSPIN_LOCK *PKSPIN_LOCK;
+
+// `KSPIN_LOCK_QUEUE`: the queue entry of an in-stack queued spin lock.
+typedef struct KSPIN_LOCK_QUEUE {
+  // Reserved (always NULL here).
+  struct KSPIN_LOCK_QUEUE *Next;
+  // The lock this entry holds.
+  PKSPIN_LOCK Lock;
+} KSPIN_LOCK_QUEUE;
+
+// `KLOCK_QUEUE_HANDLE`: filled by `KeAcquireInStackQueuedSpinLock`, passed to
+// `KeReleaseInStackQueuedSpinLock`.
+typedef struct KLOCK_QUEUE_HANDLE {
+  // The queue entry.
+  struct KSPIN_LOCK_QUEUE LockQueue;
+  // The IRQL the release restores.
+  KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE;
+
+// `PKLOCK_QUEUE_HANDLE`.
+typedef struct KLOCK_QUEUE_HANDLE *PKLOCK_QUEUE_HANDLE;
+
 // `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 #define FLT_PUSH_LOCK_ENABLE_AUTO_BOOST 1
 
@@ -544,6 +570,59 @@ void ExRundownCompleted(PEX_RUNDOWN_REF RunRef);
 //
 // `RunRef` was initialized by `ExInitializeRundownProtection`.
 void ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+
+// `KeInitializeSpinLock`: a free spin lock.
+//
+// # Safety
+//
+// `SpinLock` points to writable `KSPIN_LOCK` storage no other thread uses yet.
+void KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+
+// `KeAcquireSpinLock`: raises to `DISPATCH_LEVEL`, spins until held, stores the old
+// IRQL in `*OldIrql`.
+//
+// # Safety
+//
+// `SpinLock` was initialized; `OldIrql` points to writable `KIRQL` storage.
+void KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
+
+// `KeReleaseSpinLock`: releases and lowers the IRQL to `NewIrql`.
+//
+// # Safety
+//
+// `SpinLock` was initialized.
+void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+
+// `KeAcquireSpinLockAtDpcLevel`: takes the lock, IRQL unchanged.
+//
+// # Safety
+//
+// `SpinLock` was initialized.
+void KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+
+// `KeReleaseSpinLockFromDpcLevel`: releases, IRQL unchanged.
+//
+// # Safety
+//
+// `SpinLock` was initialized.
+void KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+
+// `KeAcquireInStackQueuedSpinLock`: as `KeAcquireSpinLock`, recording the lock and
+// the old IRQL in `*LockHandle`.
+//
+// # Safety
+//
+// `SpinLock` was initialized; `LockHandle` points to writable `KLOCK_QUEUE_HANDLE`
+// storage that stays put until the release.
+void KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+
+// `KeReleaseInStackQueuedSpinLock`: releases the lock the handle names and restores
+// its old IRQL.
+//
+// # Safety
+//
+// `LockHandle` was filled by `KeAcquireInStackQueuedSpinLock`.
+void KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
 
 #ifdef __cplusplus
 }  // extern "C"

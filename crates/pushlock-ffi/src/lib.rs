@@ -34,6 +34,7 @@ mod irql;
 mod push_lock;
 mod resource;
 mod rundown;
+mod spin_lock;
 mod stop;
 #[cfg(feature = "verifier")]
 mod stress;
@@ -45,6 +46,7 @@ pub use irql::*;
 pub use push_lock::*;
 pub use resource::*;
 pub use rundown::*;
+pub use spin_lock::*;
 #[cfg(feature = "verifier")]
 pub use stress::*;
 pub use types::*;

@@ -64,6 +64,32 @@ pub struct EX_RUNDOWN_REF {
 /// `PEX_RUNDOWN_REF`.
 pub type PEX_RUNDOWN_REF = *mut EX_RUNDOWN_REF;
 
+/// `KSPIN_LOCK`: one machine word; initialize it with `KeInitializeSpinLock`.
+pub type KSPIN_LOCK = ULONG_PTR;
+/// `PKSPIN_LOCK`.
+pub type PKSPIN_LOCK = *mut KSPIN_LOCK;
+
+/// `KSPIN_LOCK_QUEUE`: the queue entry of an in-stack queued spin lock.
+#[repr(C)]
+pub struct KSPIN_LOCK_QUEUE {
+    /// Reserved (always NULL here).
+    pub Next: *mut KSPIN_LOCK_QUEUE,
+    /// The lock this entry holds.
+    pub Lock: PKSPIN_LOCK,
+}
+
+/// `KLOCK_QUEUE_HANDLE`: filled by `KeAcquireInStackQueuedSpinLock`, passed to
+/// `KeReleaseInStackQueuedSpinLock`.
+#[repr(C)]
+pub struct KLOCK_QUEUE_HANDLE {
+    /// The queue entry.
+    pub LockQueue: KSPIN_LOCK_QUEUE,
+    /// The IRQL the release restores.
+    pub OldIrql: KIRQL,
+}
+/// `PKLOCK_QUEUE_HANDLE`.
+pub type PKLOCK_QUEUE_HANDLE = *mut KLOCK_QUEUE_HANDLE;
+
 /// `FLT_PUSH_LOCK_ENABLE_AUTO_BOOST`: documented as having no effect.
 pub const FLT_PUSH_LOCK_ENABLE_AUTO_BOOST: ULONG = 1;
 /// `FLT_PUSH_LOCK_DISABLE_AUTO_BOOST`.
@@ -111,3 +137,7 @@ const _: () =
 const _: () = assert!(
     core::mem::align_of::<EX_RUNDOWN_REF>() == core::mem::align_of::<pushlock::RundownRef>()
 );
+const _: () =
+    assert!(core::mem::size_of::<KSPIN_LOCK>() == core::mem::size_of::<pushlock::SpinLock>());
+const _: () =
+    assert!(core::mem::align_of::<KSPIN_LOCK>() == core::mem::align_of::<pushlock::SpinLock>());

@@ -347,3 +347,36 @@ fn c2_rundown_wait_twice_stops_in_c() {
 fn c2_rundown_completed_before_rundown_stops_in_c() {
     assert_rundown_stop("completed_early", 0x1032);
 }
+
+/// `tests/c/spin_lock.c`, built once for the tests that run it.
+fn spin_lock_program() -> &'static PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| build("cc", "spin_lock.c", &["-std=c99", "-pedantic"]))
+}
+
+#[test]
+fn a4_spin_lock_program_runs() {
+    let output = run(spin_lock_program(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "ok\n");
+}
+
+#[cfg(feature = "verifier")]
+#[test]
+fn v3_push_lock_under_a_spin_lock_stops_in_c_naming_the_spin_lock() {
+    let output = run(spin_lock_program(), &["push_lock_under_spin"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.signal(), Some(libc_sigabrt()), "{stderr}");
+    assert!(
+        stderr.contains("*** STOP: 0x000000C4 (0x0000000000001010,"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("spin lock 0x"),
+        "names the spin lock: {stderr}"
+    );
+    assert!(
+        stderr.contains("acquired at crates/pushlock-ffi/src/spin_lock.rs"),
+        "names the spin lock's acquisition site: {stderr}"
+    );
+}

@@ -13,6 +13,12 @@ use std::sync::{Arc, RwLock};
 pub mod codes {
     /// `KERNEL_APC_PENDING_DURING_EXIT`: a thread exited inside a critical region (A3).
     pub const KERNEL_APC_PENDING_DURING_EXIT: u32 = 0x20;
+    /// `SPIN_LOCK_ALREADY_OWNED`: a thread asked for a spin lock it holds. p1 = lock,
+    /// p2 = thread.
+    pub const SPIN_LOCK_ALREADY_OWNED: u32 = 0x0F;
+    /// `SPIN_LOCK_NOT_OWNED`: a spin lock released by a thread that does not hold it.
+    /// p1 = lock, p2 = thread, p3 = holder (0 if free).
+    pub const SPIN_LOCK_NOT_OWNED: u32 = 0x10;
     /// `DRIVER_VERIFIER_DETECTED_VIOLATION`: a verifier stop; parameter 1 is the
     /// sub-code (see the `verifier` module's table).
     pub const DRIVER_VERIFIER_DETECTED_VIOLATION: u32 = 0xC4;
@@ -37,6 +43,8 @@ pub mod codes {
 /// ```
 pub fn bugcheck_name(code: u32) -> &'static str {
     match code {
+        codes::SPIN_LOCK_ALREADY_OWNED => "SPIN_LOCK_ALREADY_OWNED",
+        codes::SPIN_LOCK_NOT_OWNED => "SPIN_LOCK_NOT_OWNED",
         codes::KERNEL_APC_PENDING_DURING_EXIT => "KERNEL_APC_PENDING_DURING_EXIT",
         codes::DRIVER_VERIFIER_DETECTED_VIOLATION => "DRIVER_VERIFIER_DETECTED_VIOLATION",
         codes::RESOURCE_NOT_OWNED => "RESOURCE_NOT_OWNED",

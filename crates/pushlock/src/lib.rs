@@ -27,6 +27,8 @@
 //!   `src/diagnostics/mod.rs` and `docs/resource.md`.
 //! - [`RundownRef`] (`EX_RUNDOWN_REF`): rundown protection for teardown, one word;
 //!   its state and invariants at the top of `src/rundown.rs`, notes in `docs/rundown.md`.
+//! - [`SpinLock`] (`KSPIN_LOCK`): raises the simulated IRQL to `DISPATCH_LEVEL` while
+//!   held, so the verifier's IRQL stops name it; `src/spin_lock.rs`, `docs/spin-lock.md`.
 //! - [`flt`] and [`thread`] (SPEC A1-A4): the Filter Manager calls, critical regions,
 //!   APCs and the simulated IRQL; `docs/thread-flt-verifier.md`.
 //! - The verifier (feature `verifier`, SPEC V1-V3) and its stop codes,
@@ -53,6 +55,7 @@ pub mod flt;
 mod push_lock;
 mod resource;
 mod rundown;
+mod spin_lock;
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
 pub mod stress;
 mod sys;
@@ -75,4 +78,5 @@ pub use resource::{
     current_resource_thread, set_deadlock_report_units, set_deadlock_reporter,
 };
 pub use rundown::RundownRef;
+pub use spin_lock::{LockQueueHandle, SpinLock};
 pub use verifier::stops as verifier_codes;

@@ -47,9 +47,10 @@ pub(super) fn check_acquire_irql(lock: usize, kind: LockKind, site: Site) {
             current_thread(),
             irql.0.into(),
             format!(
-                "{} {lock:#x} acquired at IRQL {} (above APC_LEVEL) at {site}",
+                "{} {lock:#x} acquired at IRQL {} (above APC_LEVEL) at {site}{}",
                 kind_name(kind),
-                irql.0
+                irql.0,
+                super::spin_checks::held_note()
             ),
         );
     }

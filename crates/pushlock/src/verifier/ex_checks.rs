@@ -71,8 +71,9 @@ pub(super) fn rundown_wait(rundown: usize, site: Site) {
             [ACQUIRE_AT_BAD_IRQL, rundown, thread, irql.0.into()],
             format!(
                 "verifier stop {ACQUIRE_AT_BAD_IRQL:#x}: wait for rundown of {rundown:#x} at \
-                 IRQL {} (above APC_LEVEL) on thread {thread:#x} at {site}",
-                irql.0
+                 IRQL {} (above APC_LEVEL) on thread {thread:#x} at {site}{}",
+                irql.0,
+                super::spin_checks::held_note()
             ),
         );
     }

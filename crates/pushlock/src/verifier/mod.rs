@@ -56,6 +56,8 @@ mod ex_checks;
 mod held;
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
 mod order;
+#[cfg(all(feature = "verifier", not(pushlock_loom)))]
+mod spin_checks;
 pub mod stops;
 
 #[cfg(all(feature = "verifier", not(pushlock_loom)))]
@@ -240,6 +242,43 @@ pub(crate) fn on_ex_acquire(lock: usize) {
 pub(crate) fn on_ex_release(lock: usize, mode: Mode) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
     ex_checks::release(lock, mode, Location::caller());
+}
+
+/// Called by [`crate::SpinLock`] once it holds the lock: records the acquisition site,
+/// which the IRQL stops name when a blocking lock is asked for under it.
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_spin_acquired(lock: usize) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    spin_checks::acquired(lock, Location::caller());
+}
+
+/// Called by [`crate::SpinLock`] before it frees the lock.
+#[inline(always)]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_spin_released(lock: usize) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    spin_checks::released(lock);
+}
+
+/// Called by the `…AtDpcLevel` / `…FromDpcLevel` spin lock calls before they touch the
+/// lock: below `DISPATCH_LEVEL` is a stop (`0x1040`).
+#[inline(always)]
+#[track_caller]
+#[cfg_attr(
+    not(all(feature = "verifier", not(pushlock_loom))),
+    allow(unused_variables)
+)]
+pub(crate) fn on_spin_at_dpc_level(lock: usize, call: &'static str) {
+    #[cfg(all(feature = "verifier", not(pushlock_loom)))]
+    spin_checks::at_dpc_level(lock, call, Location::caller());
 }
 
 /// Called by [`crate::RundownRef::wait_for_release`] before it blocks: a wait above

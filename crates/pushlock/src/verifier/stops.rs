@@ -25,8 +25,10 @@
 //! | `0x1031` | [`RUNDOWN_WAIT_TWICE`] | a second rundown wait: one in progress, or rundown completed and not reinitialized | no | reference, thread, 1 if completed |
 //! | `0x1032` | [`RUNDOWN_BAD_STATE`] | `completed` / `reinitialize` of a rundown reference whose rundown has not finished | no | reference, rundown bit, count or block address |
 //! | `0x1033` | [`RUNDOWN_COUNT_OVERFLOW`] | a rundown acquire that overflows the count | no | reference, count held, count asked |
+//! | `0x1040` | [`SPIN_LOCK_BELOW_DISPATCH`] | `SpinLock::acquire_at_dpc_level` / `release_from_dpc_level` (`KeAcquireSpinLockAtDpcLevel`, `KeReleaseSpinLockFromDpcLevel`) below `DISPATCH_LEVEL` | yes | lock, thread, IRQL |
 //!
-//! Other bug checks (not `0xC4`): `0x20` for a thread exiting inside a critical region
+//! Other bug checks (not `0xC4`): `0x0F` / `0x10` for a spin lock acquired by its
+//! holder / released by another thread ([`crate::SpinLock`]), `0x20` for a thread exiting inside a critical region
 //! (A3), `0x152` for bad push lock flags (P9), `0xE3` / `0x16E` for resource releases
 //! (R11: the verifier leaves unowned resource releases to the resource itself, as it
 //! leaves R13's in-use delete to the resource's always-on `0x1001` check).
@@ -75,3 +77,5 @@ pub const RUNDOWN_WAIT_TWICE: usize = 0x1031;
 pub const RUNDOWN_BAD_STATE: usize = 0x1032;
 /// A rundown acquire that overflows the count (never needs the verifier).
 pub const RUNDOWN_COUNT_OVERFLOW: usize = 0x1033;
+/// A `…AtDpcLevel` / `…FromDpcLevel` spin lock call below `DISPATCH_LEVEL` (A4, V3).
+pub const SPIN_LOCK_BELOW_DISPATCH: usize = 0x1040;
