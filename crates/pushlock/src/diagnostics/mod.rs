@@ -27,7 +27,7 @@ mod registry;
 
 use std::fmt;
 
-pub(crate) use registry::{register, unregister};
+pub(crate) use registry::{Table, TableSnapshot, TableSource, register, unregister};
 
 use crate::verifier::{self, Mode};
 use cycles::{WaitEdge, find_cycles};
@@ -279,22 +279,17 @@ impl fmt::Display for LocksReport {
 pub fn locks() -> LocksReport {
     let mut resources = Vec::new();
     for table in registry::all() {
-        let snapshot = table.locked(|core| {
-            if !core.in_use() {
-                return None;
-            }
-            Some((
-                core.address,
-                core.name,
-                core.exclusive,
-                core.owners.clone(),
-                core.waiter_list(),
-                core.contention,
-                core.exclusive_waiters,
-                core.shared_waiters,
-            ))
-        });
-        let Some((address, name, exclusive, owners, waiters, contention, xw, sw)) = snapshot else {
+        let Some(TableSnapshot {
+            address,
+            name,
+            exclusive,
+            owners,
+            waiters,
+            contention,
+            exclusive_waiters: xw,
+            shared_waiters: sw,
+        }) = table.snapshot()
+        else {
             continue;
         };
         resources.push(ResourceSnapshot {
@@ -303,11 +298,11 @@ pub fn locks() -> LocksReport {
             exclusive,
             owners: owners
                 .into_iter()
-                .map(|entry| OwnerSnapshot {
-                    owner: entry.owner,
-                    is_owner_pointer: entry.owner & 3 == 3,
-                    thread_name: crate::sys::thread_name(entry.owner),
-                    count: entry.count,
+                .map(|(owner, count)| OwnerSnapshot {
+                    owner,
+                    is_owner_pointer: owner & 3 == 3,
+                    thread_name: crate::sys::thread_name(owner),
+                    count,
                 })
                 .collect(),
             waiters: waiters

@@ -452,7 +452,7 @@ impl Drop for Resource {
         if !table.is_null() {
             // SAFETY: `table` came from `Arc::into_raw` in `table()` and is released
             // once, here (Invariant 2); `&mut self` means nobody else uses it.
-            let table = unsafe { Arc::from_raw(table) };
+            let table: crate::diagnostics::Table = unsafe { Arc::from_raw(table) };
             crate::diagnostics::unregister(&table);
         }
         if let Some((owners, waiters)) = in_use {

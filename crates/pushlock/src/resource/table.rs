@@ -387,3 +387,24 @@ impl OwnerTable {
         self.core.with_mut(|core| f(unsafe { &mut *core }))
     }
 }
+
+impl crate::diagnostics::TableSource for OwnerTable {
+    fn snapshot(&self) -> Option<crate::diagnostics::TableSnapshot> {
+        self.locked(|core| {
+            core.in_use().then(|| crate::diagnostics::TableSnapshot {
+                address: core.address,
+                name: core.name,
+                exclusive: core.exclusive,
+                owners: core
+                    .owners
+                    .iter()
+                    .map(|entry| (entry.owner, entry.count))
+                    .collect(),
+                waiters: core.waiter_list(),
+                contention: core.contention,
+                exclusive_waiters: core.exclusive_waiters,
+                shared_waiters: core.shared_waiters,
+            })
+        })
+    }
+}
