@@ -254,7 +254,11 @@ pub(crate) fn on_ex_release(lock: usize, mode: Mode) {
 )]
 pub(crate) fn on_spin_acquired(lock: usize) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    spin_checks::acquired(lock, Location::caller());
+    {
+        spin_checks::acquired(lock, Location::caller());
+        // S1: a stress point inside the newly taken spin lock (others spin meanwhile).
+        crate::stress::point(crate::stress::Point::Acquired);
+    }
 }
 
 /// Called by [`crate::SpinLock`] before it frees the lock.
@@ -265,7 +269,11 @@ pub(crate) fn on_spin_acquired(lock: usize) {
 )]
 pub(crate) fn on_spin_released(lock: usize) {
     #[cfg(all(feature = "verifier", not(pushlock_loom)))]
-    spin_checks::released(lock);
+    {
+        // S1: a stress point before the spin lock is freed.
+        crate::stress::point(crate::stress::Point::Release);
+        spin_checks::released(lock);
+    }
 }
 
 /// Called by the `…AtDpcLevel` / `…FromDpcLevel` spin lock calls before they touch the
