@@ -39,5 +39,6 @@ case "$set_name" in
         tests=(--lib --tests) ;;
     *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac
+mkdir -p "target/mutants/$set_name"
 nice cargo mutants -p pushlock "${files[@]}" --output "target/mutants/$set_name" \
     "$@" -- "${tests[@]}"
