@@ -609,18 +609,7 @@ impl RawPushLock {
             verifier::on_acquire_start(self.addr(), LockKind::PushLock, Mode::Exclusive, || {
                 self.has_waiters()
             });
-        // Acquire pairs with the Release of the previous holder's release.
-        if self
-            .cas_weak(
-                Word::FREE,
-                Word::EXCLUSIVE,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            )
-            .is_err()
-        {
-            self.acquire_slow(true, None);
-        }
+        self.acquire_exclusive_internal();
         verifier::on_acquired(self.addr(), LockKind::PushLock, Mode::Exclusive);
     }
 
@@ -831,25 +820,16 @@ impl RawPushLock {
     #[cfg_attr(pushlock_loom, allow(dead_code))] // its caller, the lock_api impl, is not built under loom
     pub(super) unsafe fn release_exclusive(&self) {
         verifier::on_release(self.addr(), LockKind::PushLock);
-        // Release pairs with the Acquire of the next acquire.
-        if self
-            .cas(
-                Word::EXCLUSIVE,
-                Word::FREE,
-                Ordering::Release,
-                Ordering::Relaxed,
-            )
-            .is_err()
-        {
-            self.release_slow();
-        }
+        // SAFETY: the caller holds the lock exclusive (this function's contract).
+        unsafe { self.release_exclusive_internal() };
     }
 
-    /// Exclusive acquire without the verifier's bookkeeping, for a push lock the crate
-    /// uses inside another lock as a plain parking mutex (the resource's owner table):
-    /// such a lock is never in a held list or the order graph, and its sections never
-    /// take another lock. Same protocol as [`acquire_exclusive`](Self::acquire_exclusive):
-    /// spin briefly, then queue and park.
+    /// Exclusive acquire without the verifier's bookkeeping: the lock protocol of
+    /// [`acquire_exclusive`](Self::acquire_exclusive) (one CAS, else spin briefly,
+    /// queue and park), which calls it between its hooks. Used alone for a push lock
+    /// the crate uses inside another lock as a plain parking mutex (the resource's
+    /// owner table): such a lock is never in a held list or the order graph, and its
+    /// sections never take another lock.
     #[inline]
     pub(crate) fn acquire_exclusive_internal(&self) {
         // Acquire pairs with the Release of the previous holder's release.
@@ -866,13 +846,13 @@ impl RawPushLock {
         }
     }
 
-    /// Releases an [`acquire_exclusive_internal`](Self::acquire_exclusive_internal)
-    /// hold: one CAS when nobody queues, else the queue's hand-off.
+    /// Releases an exclusive hold without the verifier's bookkeeping: one CAS when
+    /// nobody queues, else the queue's hand-off (`release_exclusive` calls it after
+    /// its hook).
     ///
     /// # Safety
     ///
-    /// - The calling thread holds the lock exclusive, through
-    ///   `acquire_exclusive_internal`.
+    /// - The calling thread holds the lock exclusive.
     #[inline]
     pub(crate) unsafe fn release_exclusive_internal(&self) {
         // Release pairs with the Acquire of the next acquire.
